@@ -1,0 +1,39 @@
+// The contact directory: logical contacts and their addresses per mechanism, from the settings.
+import type { ContactId, MechanismId } from '../shared/domain';
+import type { ContactSettings } from '../shared/settings';
+
+export class ContactDirectory {
+  readonly #contacts: readonly ContactSettings[];
+  readonly #normalize: (mechanism: MechanismId, address: string) => string;
+
+  constructor(contacts: readonly ContactSettings[], normalize: (mechanism: MechanismId, address: string) => string) {
+    this.#contacts = contacts;
+    this.#normalize = normalize;
+  }
+
+  all(): readonly ContactSettings[] {
+    return this.#contacts;
+  }
+
+  get(id: ContactId): ContactSettings | undefined {
+    return this.#contacts.find((c) => c.id === id);
+  }
+
+  /** The mechanisms this contact has an address on. */
+  mechanismsOf(id: ContactId): MechanismId[] {
+    return Object.keys(this.get(id)?.addresses ?? {});
+  }
+
+  /** Every contact with this address on this mechanism (normally one). */
+  byAddress(mechanism: MechanismId, address: string): ContactSettings[] {
+    const wanted = this.#normalize(mechanism, address);
+    return this.#contacts.filter((c) => {
+      const own = c.addresses[mechanism];
+      return own !== undefined && this.#normalize(mechanism, own) === wanted;
+    });
+  }
+
+  addressesOn(mechanism: MechanismId): string[] {
+    return this.#contacts.flatMap((c) => (c.addresses[mechanism] ? [c.addresses[mechanism]] : []));
+  }
+}

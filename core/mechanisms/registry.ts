@@ -1,0 +1,124 @@
+// The mechanism registry: the running mechanisms, their status, and the only door to them. A plugin
+// that throws or hangs is contained here: it is marked inactive with a reason and the core goes on.
+import type { MechanismId, PresenceShow } from '../../shared/domain';
+import type { Logger, Mechanism, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+
+export interface RegistryHooks {
+  status(mechanism: MechanismId, status: MechanismStatus): void;
+  presence(mechanism: MechanismId, address: string, show: PresenceShow): void;
+  incoming(mechanism: MechanismId, message: { from: string; body: string; id?: string }): void;
+}
+
+interface Running {
+  readonly plugin: MechanismPlugin;
+  readonly instance: Mechanism;
+  status: MechanismStatus;
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export class MechanismRegistry {
+  readonly #running = new Map<MechanismId, Running>();
+  readonly #hooks: RegistryHooks;
+  readonly #log: Logger;
+  readonly sendTimeoutMs: number;
+
+  constructor(hooks: RegistryHooks, log: Logger, sendTimeoutMs = 30_000) {
+    this.#hooks = hooks;
+    this.#log = log;
+    this.sendTimeoutMs = sendTimeoutMs;
+  }
+
+  /** Creates and starts a mechanism. Its start runs in the background: a slow server never blocks the app. */
+  add(plugin: MechanismPlugin, account: unknown, addresses: () => readonly string[]): void {
+    if (this.#running.has(plugin.id)) throw new Error(`mechanism ${plugin.id} is already running`);
+    const id = plugin.id;
+    const guard = <A extends unknown[]>(what: string, fn: (...args: A) => void) => (...args: A) => {
+      if (this.#running.get(id)?.plugin !== plugin) return; // a removed instance talking late
+      try {
+        fn(...args);
+      } catch (error) {
+        this.#log.error(`${id}: ${what} handler failed: ${describe(error)}`);
+      }
+    };
+    let instance: Mechanism;
+    try {
+      instance = plugin.create({
+        account,
+        addresses,
+        log: prefixed(this.#log, id),
+        status: guard('status', (status: MechanismStatus) => this.#setStatus(id, status)),
+        presence: guard('presence', (address: string, show: PresenceShow) => this.#hooks.presence(id, address, show)),
+        incoming: guard('incoming', (message: { from: string; body: string; id?: string }) => this.#hooks.incoming(id, message)),
+      });
+    } catch (error) {
+      this.#log.error(`${id}: could not be created: ${describe(error)}`);
+      this.#hooks.status(id, { state: 'inactive', reason: describe(error) });
+      return;
+    }
+    this.#running.set(id, { plugin, instance, status: { state: 'connecting' } });
+    this.#hooks.status(id, { state: 'connecting' });
+    Promise.resolve()
+      .then(() => instance.start())
+      .catch((error: unknown) => {
+        this.#log.error(`${id}: start failed: ${describe(error)}`);
+        this.#setStatus(id, { state: 'inactive', reason: describe(error) });
+      });
+  }
+
+  #setStatus(id: MechanismId, status: MechanismStatus): void {
+    const running = this.#running.get(id);
+    if (!running) return;
+    running.status = status;
+    this.#hooks.status(id, status);
+  }
+
+  async remove(id: MechanismId): Promise<void> {
+    const running = this.#running.get(id);
+    if (!running) return;
+    this.#hooks.status(id, { state: 'inactive', reason: 'removed' });
+    this.#running.delete(id);
+    await withTimeout(Promise.resolve().then(() => running.instance.stop()), 5_000, 'stop').catch((error: unknown) =>
+      this.#log.warn(`${id}: stop failed: ${describe(error)}`),
+    );
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.#running.keys()].map((id) => this.remove(id)));
+  }
+
+  active(): MechanismId[] {
+    return [...this.#running].filter(([, r]) => r.status.state === 'active').map(([id]) => id);
+  }
+
+  status(id: MechanismId): MechanismStatus | undefined {
+    return this.#running.get(id)?.status;
+  }
+
+  /** One attempt; never rejects. A mechanism that does not answer in time has failed this attempt. */
+  async send(id: MechanismId, address: string, message: OutgoingMessage): Promise<SendOutcome> {
+    const running = this.#running.get(id);
+    if (!running) return { ok: false, reason: 'not running', final: false };
+    try {
+      return await withTimeout(Promise.resolve().then(() => running.instance.send(address, message)), this.sendTimeoutMs, 'send');
+    } catch (error) {
+      return { ok: false, reason: describe(error), final: false };
+    }
+  }
+}
+
+function prefixed(log: Logger, prefix: string): Logger {
+  return {
+    info: (m) => log.info(`${prefix}: ${m}`),
+    warn: (m) => log.warn(`${prefix}: ${m}`),
+    error: (m) => log.error(`${prefix}: ${m}`),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,18 @@
+// The browser host's settings backend: `conf`, the library under electron-store, in a folder of ours.
+import Conf from 'conf';
+import path from 'node:path';
+import type { Settings } from '../../shared/settings';
+import type { SettingsBackend } from './store';
+
+export function confSettingsBackend(directory: string): SettingsBackend {
+  const location = path.join(directory, 'settings.json');
+  // Created lazily so that a broken file is reported by read() rather than thrown at construction.
+  const open = () => new Conf<Record<string, unknown>>({ cwd: directory, configName: 'settings', projectName: 'switchboard', clearInvalidConfig: false });
+  return {
+    location,
+    read: () => open().store,
+    write: (settings: Settings) => {
+      open().store = settings as unknown as Record<string, unknown>;
+    },
+  };
+}

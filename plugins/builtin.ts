@@ -1,0 +1,8 @@
+// The plugins that ship with Switchboard. Only the hosts import this list; the core gets it injected.
+import type { DeliveryManagerPlugin } from '../shared/delivery';
+import type { MechanismPlugin } from '../shared/mechanism';
+import sequential from './sequential/index';
+import xmpp from './xmpp/index';
+
+export const builtinMechanisms = (): MechanismPlugin[] => [xmpp()];
+export const builtinDeliveryManagers = (): DeliveryManagerPlugin[] => [sequential()];

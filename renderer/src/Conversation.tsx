@@ -1,0 +1,74 @@
+// One conversation with one person: the messages both ways, each with its state, and a compose box.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { MessageView } from '../../shared/domain';
+import { useStore } from './store';
+import { PresenceGlyph } from './PresenceGlyph';
+
+const stateLabels: Record<MessageView['state'], string> = { sending: 'Sending…', sent: 'Sent', failed: 'Not delivered', received: '' };
+
+function Message({ message }: { message: MessageView }) {
+  return (
+    <li className={`message message-${message.direction} message-${message.state}`} data-state={message.state}>
+      {/* Text content only: React escapes it, so a message can never become markup. */}
+      <p className="message-body">{message.body}</p>
+      <p className="message-meta">
+        <time dateTime={new Date(message.at).toISOString()}>{new Date(message.at).toLocaleTimeString()}</time>
+        {message.direction === 'out' && <span className="message-state">{stateLabels[message.state]}</span>}
+      </p>
+      {message.failure && (
+        <p className="message-failure" role="status">
+          {message.failure}
+        </p>
+      )}
+    </li>
+  );
+}
+
+export function Conversation() {
+  const selected = useStore((s) => s.selected);
+  const contact = useStore((s) => s.contacts.find((c) => c.id === s.selected));
+  const messages = useStore((s) => (s.selected ? s.messages[s.selected] : undefined)) ?? [];
+  const send = useStore((s) => s.send);
+  const [draft, setDraft] = useState('');
+  const end = useRef<HTMLLIElement>(null);
+
+  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length]);
+
+  if (!selected || !contact) return <section className="conversation empty">Choose a contact to start talking.</section>;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const body = draft.trim();
+    if (!body) return;
+    if (await send(body)) setDraft('');
+  };
+
+  return (
+    <section className="conversation" aria-label={`Conversation with ${contact.name}`}>
+      <header className="conversation-header">
+        <PresenceGlyph glyph={contact.glyph} />
+        <h2>{contact.name}</h2>
+      </header>
+      <ol className="messages" aria-label="Messages">
+        {messages.map((m) => (
+          <Message key={m.id} message={m} />
+        ))}
+        <li ref={end} aria-hidden="true" />
+      </ol>
+      <form className="compose" onSubmit={(e) => void submit(e)}>
+        <textarea
+          aria-label={`Message to ${contact.name}`}
+          value={draft}
+          rows={2}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) void submit(e);
+          }}
+        />
+        <button type="submit" disabled={!draft.trim()}>
+          Send
+        </button>
+      </form>
+    </section>
+  );
+}

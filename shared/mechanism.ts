@@ -1,0 +1,56 @@
+// The interface between the core and a delivery mechanism plugin (XMPP, IRC, e-mail, pager ...).
+// A mechanism plugin is a factory, as xmpp.js plugins are: it receives a context and returns start/stop/send.
+import type { PresenceShow } from './domain';
+
+export type MechanismStatus =
+  | { readonly state: 'active' }
+  | { readonly state: 'connecting' }
+  | { readonly state: 'inactive'; readonly reason: string };
+
+/** What a mechanism says about one send. `final: false` means trying again later may work. */
+export type SendOutcome =
+  | { readonly ok: true; readonly level: 'accepted' | 'delivered' | 'read' }
+  | { readonly ok: false; readonly reason: string; readonly final: boolean };
+
+export interface OutgoingMessage {
+  /** Stable id of the message, passed on so that a peer can drop duplicates. */
+  readonly id: string;
+  readonly body: string;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface MechanismContext {
+  /** This mechanism's account settings exactly as found in the settings file; the plugin validates them. */
+  readonly account: unknown;
+  /** The addresses of every contact on this mechanism, so it can ask for their presence. */
+  readonly addresses: () => readonly string[];
+  readonly log: Logger;
+  status(status: MechanismStatus): void;
+  presence(address: string, show: PresenceShow): void;
+  incoming(message: { readonly from: string; readonly body: string; readonly id?: string }): void;
+}
+
+export interface Mechanism {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  send(address: string, message: OutgoingMessage): Promise<SendOutcome>;
+}
+
+export interface MechanismCapabilities {
+  readonly presence: boolean;
+}
+
+export interface MechanismPlugin {
+  readonly kind: 'mechanism';
+  readonly id: string;
+  readonly displayName: string;
+  readonly capabilities: MechanismCapabilities;
+  /** Normalises an address so that the same person is recognised however the server spells it. */
+  normalizeAddress(address: string): string;
+  create(context: MechanismContext): Mechanism;
+}

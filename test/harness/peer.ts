@@ -1,0 +1,66 @@
+// A second, real XMPP client (stock @xmpp/client), playing the other person in tests. It accepts
+// presence subscriptions, can change its show, send, and wait for messages.
+import { client, xml } from '@xmpp/client';
+import { EventEmitter, once } from 'node:events';
+
+export interface Peer {
+  readonly jid: string;
+  setShow(show: 'away' | 'dnd' | 'xa' | 'chat' | undefined): Promise<void>;
+  say(to: string, body: string): Promise<void>;
+  /** Resolves with the next (or an already received) message whose body matches. */
+  receive(match: (body: string) => boolean, timeoutMs?: number): Promise<{ from: string; body: string; originId?: string }>;
+  offline(): Promise<void>;
+}
+
+interface XmppStanza {
+  name: string;
+  attrs: Record<string, string | undefined>;
+  is(name: string): boolean;
+  getChildText(name: string): string | null;
+  getChild(name: string, ns?: string): { attrs: Record<string, string | undefined> } | undefined;
+}
+
+export async function startPeer(options: { service: string; domain: string; jid: string; password: string }): Promise<Peer> {
+  const [username] = options.jid.split('@');
+  const xmpp = client({ service: options.service, domain: options.domain, username, password: options.password, resource: 'peer' });
+  const received: { from: string; body: string; originId?: string }[] = [];
+  const arrivals = new EventEmitter();
+  xmpp.on('error', () => undefined);
+  xmpp.on('stanza', (stanza: XmppStanza) => {
+    if (stanza.is('presence') && stanza.attrs.type === 'subscribe' && stanza.attrs.from) {
+      // Approve, and ask back, as a person accepting a contact request does.
+      void xmpp.send(xml('presence', { to: stanza.attrs.from, type: 'subscribed' }));
+      void xmpp.send(xml('presence', { to: stanza.attrs.from, type: 'subscribe' }));
+    } else if (stanza.is('message') && stanza.getChildText('body')) {
+      const message = {
+        from: stanza.attrs.from ?? '',
+        body: stanza.getChildText('body') ?? '',
+        originId: stanza.getChild('origin-id', 'urn:xmpp:sid:0')?.attrs.id,
+      };
+      received.push(message);
+      arrivals.emit('message');
+    }
+  });
+  await xmpp.start();
+  await xmpp.send(xml('presence'));
+  return {
+    jid: options.jid,
+    async setShow(show) {
+      await xmpp.send(show ? xml('presence', {}, xml('show', {}, show)) : xml('presence'));
+    },
+    async say(to, body) {
+      await xmpp.send(xml('message', { to, type: 'chat' }, xml('body', {}, body)));
+    },
+    async receive(match, timeoutMs = 15_000) {
+      const signal = AbortSignal.timeout(timeoutMs);
+      for (;;) {
+        const found = received.find((m) => match(m.body));
+        if (found) return found;
+        await once(arrivals, 'message', { signal });
+      }
+    },
+    async offline() {
+      await xmpp.stop().catch(() => undefined);
+    },
+  };
+}

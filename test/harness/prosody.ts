@@ -1,0 +1,127 @@
+// Starts a real Prosody on a free loopback port, with its config, data and certificate in a temp
+// folder made for the run, and creates fresh accounts. Nothing tracked is touched.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeCertificates } from './certs';
+import { freePort, waitForPort } from './ports';
+import { ensureTestCa } from './test-ca';
+
+export interface ProsodyServer {
+  readonly domain: string;
+  readonly port: number;
+  readonly service: string;
+  readonly caFile: string;
+  readonly dir: string;
+  readonly logFile: string;
+  /** Creates an account with a random password; returns its address and password. */
+  createAccount(prefix: string): { jid: string; password: string };
+  /** Kills the server (connections drop at once) and starts it again on the same port. */
+  restart(): Promise<void>;
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const PROSODY = '/usr/bin/prosody';
+const PROSODYCTL = '/usr/bin/prosodyctl';
+
+export interface ProsodyOptions {
+  readonly domain?: string;
+  /** Folder of the CA that signs the server's certificate; default: the run's test CA. */
+  readonly caDir?: string;
+}
+
+export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyServer> {
+  const domain = options.domain ?? 'chat.switchboard.test';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-prosody-'));
+  const port = await freePort();
+  const certs = makeCertificates(path.join(dir, 'certs'), domain, options.caDir ?? ensureTestCa().dir);
+  const dataDir = path.join(dir, 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.chmodSync(dir, 0o755);
+  fs.chmodSync(dataDir, 0o777);
+  const logFile = path.join(dir, 'prosody.log');
+  const config = path.join(dir, 'prosody.cfg.lua');
+  fs.writeFileSync(
+    config,
+    `-- rendered by test/harness/prosody.ts for one test run
+run_as_root = ${process.getuid?.() === 0 ? 'true' : 'false'}
+daemonize = false
+pidfile = ${JSON.stringify(path.join(dir, 'prosody.pid'))}
+data_path = ${JSON.stringify(dataDir)}
+interfaces = { "127.0.0.1" }
+c2s_interfaces = { "127.0.0.1" }
+c2s_ports = { ${port} }
+c2s_direct_tls_ports = { }
+s2s_ports = { }
+component_ports = { }
+http_ports = { }
+https_ports = { }
+modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "offline"; "posix" }
+modules_disabled = { "s2s" }
+authentication = "internal_hashed"
+storage = "internal"
+c2s_require_encryption = true
+allow_registration = false
+log = { { levels = { min = "info" }, to = "file", filename = ${JSON.stringify(logFile)} } }
+VirtualHost ${JSON.stringify(domain)}
+  ssl = { key = ${JSON.stringify(certs.keyFile)}, certificate = ${JSON.stringify(certs.certFile)} }
+`,
+  );
+
+  let child: ChildProcess | undefined;
+  let exited = true;
+
+  async function start(): Promise<void> {
+    child = spawn(PROSODY, ['--config', config, '-F'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    exited = false;
+    const output: string[] = [];
+    child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+    child.once('exit', () => (exited = true));
+    try {
+      await waitForPort(port, 15_000, () => !exited);
+    } catch (error) {
+      const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';
+      throw new Error(`Prosody did not start: ${(error as Error).message}\n${output.join('')}\n${log}`);
+    }
+  }
+
+  async function terminate(signal: NodeJS.Signals): Promise<void> {
+    const running = child;
+    if (!running || exited) return;
+    const gone = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    running.kill(signal);
+    await gone;
+  }
+
+  await start();
+
+  return {
+    domain,
+    port,
+    service: `xmpp://127.0.0.1:${port}`,
+    caFile: certs.caFile,
+    dir,
+    logFile,
+    createAccount(prefix: string) {
+      const local = `${prefix}-${randomBytes(4).toString('hex')}`;
+      const password = randomBytes(12).toString('base64url');
+      const result = spawnSync(PROSODYCTL, ['--config', config, 'register', local, domain, password], { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`prosodyctl register failed: ${result.stdout}${result.stderr}`);
+      return { jid: `${local}@${domain}`, password };
+    },
+    start,
+    async restart() {
+      await terminate('SIGKILL');
+      await start();
+    },
+    kill: () => terminate('SIGKILL'),
+    async stop() {
+      await terminate('SIGTERM');
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// A MechanismContext that records what a mechanism reports, with waits on those reports.
+import { EventEmitter, once } from 'node:events';
+import type { PresenceShow } from '../../shared/domain';
+import type { MechanismContext, MechanismStatus } from '../../shared/mechanism';
+
+export interface Recorder {
+  readonly context: MechanismContext;
+  readonly statuses: MechanismStatus[];
+  readonly presence: Map<string, PresenceShow>;
+  readonly incoming: { from: string; body: string; id?: string }[];
+  readonly logs: string[];
+  /** Waits until `check` holds, re-checking on every report. */
+  until(check: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
+}
+
+export function recorder(account: unknown, addresses: string[]): Recorder {
+  const changed = new EventEmitter();
+  const statuses: MechanismStatus[] = [];
+  const presence = new Map<string, PresenceShow>();
+  const incoming: { from: string; body: string; id?: string }[] = [];
+  const logs: string[] = [];
+  const log = (level: string) => (m: string) => void logs.push(`${level} ${m}`);
+  const context: MechanismContext = {
+    account,
+    addresses: () => addresses,
+    log: { info: log('info'), warn: log('warn'), error: log('error') },
+    status: (s) => void (statuses.push(s), changed.emit('change')),
+    presence: (a, s) => void (presence.set(a, s), changed.emit('change')),
+    incoming: (m) => void (incoming.push(m), changed.emit('change')),
+  };
+  return {
+    context,
+    statuses,
+    presence,
+    incoming,
+    logs,
+    async until(check, timeoutMs = 20_000, what = 'condition') {
+      const signal = AbortSignal.timeout(timeoutMs);
+      while (!check()) {
+        try {
+          await once(changed, 'change', { signal });
+        } catch {
+          throw new Error(`timed out waiting for ${what}; statuses: ${JSON.stringify(statuses)}; log: ${logs.join(' | ')}`);
+        }
+      }
+    },
+  };
+}
