@@ -1,0 +1,64 @@
+// The contract's runtime validation: whatever a renderer sends, the main side answers with a Result.
+import { describe, expect, it } from 'vitest';
+import { dispatch } from '../../core/ipc/dispatch';
+import { NotFoundError, type Handlers } from '../../core/ipc/handlers';
+import type { MessageView } from '../../shared/domain';
+
+const sent: MessageView = { id: 'm1', contactId: 'alice', direction: 'out', body: 'hi', state: 'sending', at: 1 };
+const handlers: Handlers = {
+  'app:state': () => ({ problems: [] }),
+  'contacts:list': () => [{ id: 'alice', name: 'Alice', glyph: 'available' }],
+  'messages:list': ({ contactId }) => {
+    if (contactId === 'ghost') throw new NotFoundError('There is no contact ghost.');
+    if (contactId === 'boom') throw new Error('disk on fire');
+    return [];
+  },
+  'messages:send': ({ body }) => ({ ...sent, body }),
+};
+
+describe('dispatch', () => {
+  it('runs a valid request and returns its value', async () => {
+    expect(await dispatch(handlers, 'contacts:list', {})).toEqual({ ok: true, value: [{ id: 'alice', name: 'Alice', glyph: 'available' }] });
+    expect(await dispatch(handlers, 'messages:send', { contactId: 'alice', body: '  hello  ' })).toMatchObject({ ok: true, value: { body: 'hello' } });
+  });
+
+  it('answers an unknown request name with unknown-request', async () => {
+    for (const name of ['contacts:delete', '', 42, null, '__proto__', 'constructor', 'toString']) {
+      expect(await dispatch(handlers, name, {})).toMatchObject({ ok: false, error: { code: 'unknown-request' } });
+    }
+  });
+
+  it('answers a malformed payload with invalid-payload naming the field', async () => {
+    const cases: unknown[] = [
+      { contactId: 'alice' },
+      { contactId: 'alice', body: '   ' },
+      { contactId: 'alice', body: 7 },
+      { contactId: '', body: 'x' },
+      { contactId: 'alice', body: 'x', extra: true },
+      { contactId: 'alice', body: 'x'.repeat(20_001) },
+      'not an object',
+      [1, 2],
+      42,
+    ];
+    for (const payload of cases) {
+      const result = await dispatch(handlers, 'messages:send', payload);
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    }
+    const missing = await dispatch(handlers, 'messages:send', { contactId: 'alice' });
+    expect(!missing.ok && missing.error.message).toMatch(/body/);
+    const empty = await dispatch(handlers, 'messages:send', { contactId: 'alice', body: ' ' });
+    expect(!empty.ok && empty.error.message).toMatch(/cannot be empty/);
+  });
+
+  it('turns a thrown handler error into a Result, never a rejection', async () => {
+    expect(await dispatch(handlers, 'messages:list', { contactId: 'ghost' })).toEqual({ ok: false, error: { code: 'not-found', message: 'There is no contact ghost.' } });
+    const errors: string[] = [];
+    const result = await dispatch(handlers, 'messages:list', { contactId: 'boom' }, { info: () => {}, warn: () => {}, error: (m) => errors.push(m) });
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('disk on fire') } });
+    expect(errors).toHaveLength(1);
+  });
+
+  it('treats a missing payload as empty, so requests without input need none', async () => {
+    expect(await dispatch(handlers, 'app:state', undefined)).toEqual({ ok: true, value: { problems: [] } });
+  });
+});
