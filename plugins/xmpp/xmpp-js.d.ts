@@ -103,3 +103,8 @@ declare module '@xmpp/tls/lib/Socket.js' {
 declare module 'saslmechanisms' {
   export default class SASLFactory {}
 }
+declare module '@xmpp/client' {
+  import type { Client } from '@xmpp/client-core';
+  export { default as xml } from '@xmpp/xml';
+  export function client(options: { service: string; domain: string; username?: string; password?: string; resource?: string }): Client;
+}

@@ -32,7 +32,10 @@ export function Conversation() {
   const [draft, setDraft] = useState('');
   const end = useRef<HTMLLIElement>(null);
 
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length]);
+  // A block body on purpose: the effect must return nothing (newer scrollIntoView returns a promise).
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [messages.length]);
 
   if (!selected || !contact) return <section className="conversation empty">Choose a contact to start talking.</section>;
 

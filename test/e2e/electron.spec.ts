@@ -1,0 +1,32 @@
+// The same flow in the real Electron shell, through Playwright's Electron support. It needs Electron's
+// binary, which cannot be downloaded on machines without internet: there it is skipped, saying why.
+import { _electron as electron, test } from '@playwright/test';
+import { electronBinary } from '../../scripts/electron-binary.mjs';
+import { conversationFlow } from './flow';
+import { makeWorld } from './world';
+
+const binary = electronBinary();
+
+test('contact list and conversation in the Electron window', async ({}, testInfo) => {
+  if (!binary.ok) {
+    console.log(`Electron end-to-end test skipped: ${binary.reason}`);
+    testInfo.annotations.push({ type: 'skip-reason', description: binary.reason });
+  }
+  test.skip(!binary.ok, binary.reason);
+  const world = await makeWorld();
+  const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
+  const app = await electron.launch({ executablePath: binary.path, args: ['.'], env: { ...env, SWITCHBOARD_CONFIG_DIR: world.configDir } as Record<string, string> });
+  try {
+    const window = await app.firstWindow();
+    const prefs = await app.evaluate(({ BrowserWindow }) => (BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences(): object }).getLastWebPreferences());
+    test.expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    test.expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+    await conversationFlow(window, world);
+  } catch (error) {
+    await testInfo.attach('screenshot', { body: await (await app.firstWindow()).screenshot(), contentType: 'image/png' }).catch(() => undefined);
+    throw error;
+  } finally {
+    await app.close();
+    await world.stop();
+  }
+});

@@ -1,0 +1,62 @@
+// The world of the end-to-end tests: a real Prosody, the user's account and a friend's, and a
+// settings file (the documented JSON) in a fresh config folder, as a newcomer would write it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import { startProsody, type ProsodyServer } from '../harness/prosody';
+
+export interface World {
+  readonly server: ProsodyServer;
+  readonly me: { jid: string; password: string };
+  readonly friend: { jid: string; password: string };
+  readonly friendName: string;
+  readonly configDir: string;
+  /** Words that must never appear in the window: addresses, server, protocol. */
+  readonly secrets: string[];
+  stop(): Promise<void>;
+}
+
+export async function makeWorld(): Promise<World> {
+  const server = await startProsody();
+  const me = server.createAccount('me');
+  const friend = server.createAccount('pamela');
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-config-'));
+  const friendName = 'Pamela White';
+  fs.writeFileSync(
+    path.join(configDir, 'settings.json'),
+    JSON.stringify(
+      {
+        accounts: { xmpp: { jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } },
+        contacts: [
+          { id: 'pamela', name: friendName, addresses: { xmpp: friend.jid } },
+          { id: 'frank', name: 'Frank White', addresses: {} },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
+  return {
+    server,
+    me,
+    friend,
+    friendName,
+    configDir,
+    secrets: [friend.jid, friend.jid.split('@')[0]!, me.jid, server.domain, 'xmpp', 'jabber', '127.0.0.1'],
+    stop: () => server.stop(),
+  };
+}
+
+/** Everything a user can see or a screen reader can read: text and attribute values. */
+export async function visibleWords(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const attributes = [...document.body.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.value));
+    return `${document.title}\n${document.body.innerText}\n${attributes.join('\n')}`.toLowerCase();
+  });
+}
+
+export async function expectNoLeaks(page: Page, world: World): Promise<void> {
+  const words = await visibleWords(page);
+  for (const secret of world.secrets) expect(words, `the window shows "${secret}"`).not.toContain(secret.toLowerCase());
+}
