@@ -1,25 +1,38 @@
-// The core of Switchboard, shared by both hosts: settings, contacts, presence, mechanisms, delivery,
-// and the request handlers of the IPC contract. Plain Node: it never imports Electron.
+// The core of Switchboard, shared by both hosts: settings, contacts, presence, mechanisms, delivery
+// managers, the message database, and the request handlers of the IPC contract. Plain Node: it never
+// imports Electron.
 import { randomUUID } from 'node:crypto';
-import type { AppState, ContactView, MechanismId, MessageView } from '../shared/domain';
+import path from 'node:path';
+import type { AppState, ContactView, DeliveryFailure, MechanismId, MessageView } from '../shared/domain';
 import type { DeliveryManagerPlugin } from '../shared/delivery';
 import type { Logger, MechanismPlugin, MechanismStatus } from '../shared/mechanism';
-import { ContactDirectory } from './contacts';
+import type { ContactSettings, Settings } from '../shared/settings';
+import { ContactDirectory } from './contacts/directory';
+import { StrangerStore, strangerConversation } from './contacts/strangers';
+import { DeliveryManagerStore } from './delivery/managers';
 import { DeliveryService } from './delivery/service';
 import { CoreEvents } from './events';
-import type { Handlers } from './ipc/handlers';
+import { NotFoundError, type Handlers } from './ipc/handlers';
 import { MechanismRegistry } from './mechanisms/registry';
-import { FileMessageStore, type MessageStore } from './messages/store';
+import { MessageStore } from './messages/store';
+import { userPluginFolder } from './plugins/user-folder';
 import { PresenceService } from './presence/service';
 import { loadSettings, type SettingsBackend } from './settings/store';
+import { openDatabase } from './storage/database';
 
 export interface CoreOptions {
   readonly settings: SettingsBackend;
-  /** Where message history is kept. */
+  /** Where the message database (and the user's delivery-manager plugins) live. */
   readonly dataDir: string;
   readonly mechanisms: readonly MechanismPlugin[];
   readonly deliveryManagers: readonly DeliveryManagerPlugin[];
   readonly log: Logger;
+  /** Tells the sender outside the window that a message failed (Electron: a tray notification). */
+  readonly notify?: (failure: DeliveryFailure) => void;
+  /** The folder power users drop delivery-manager plugins into; default <dataDir>/delivery-managers. */
+  readonly userPluginDir?: string;
+  /** How long deliveries wait for mechanisms still connecting (tests shorten it). */
+  readonly settleMs?: number;
 }
 
 export interface Core {
@@ -31,26 +44,41 @@ export interface Core {
 
 const MAX_INCOMING_BODY = 20_000;
 
+/** Accounts name their plugin with `plugin`, or by being keyed by the plugin's name. */
+function accountPlugin(id: MechanismId, account: unknown): { plugin: string; account: unknown } {
+  if (account && typeof account === 'object' && 'plugin' in account) {
+    const { plugin, ...rest } = account as { plugin: unknown };
+    return { plugin: String(plugin), account: rest };
+  }
+  return { plugin: id, account };
+}
+
 export function createCore(options: CoreOptions): Core {
   const { log } = options;
   const events = new CoreEvents();
   const loaded = loadSettings(options.settings);
+  let settings: Settings = loaded.settings;
+  // A file that could not be read is never written over: contact changes then stay in memory.
+  const canSave = loaded.problems.length === 0;
   const problems = new Map<string, string>(loaded.problems.map((p) => [randomUUID(), p]));
-  const pluginById = new Map(options.mechanisms.map((p) => [p.id, p]));
-  const normalize = (mechanism: MechanismId, address: string) => pluginById.get(mechanism)?.normalizeAddress(address) ?? address.trim();
-  const contacts = new ContactDirectory(loaded.settings.contacts, normalize);
+  const plugins = new Map(options.mechanisms.map((p) => [p.id, p]));
+  const mechanismPlugin = new Map<MechanismId, MechanismPlugin>();
+  for (const [id, account] of Object.entries(settings.accounts)) {
+    const plugin = plugins.get(accountPlugin(id, account).plugin);
+    if (plugin) mechanismPlugin.set(id, plugin);
+  }
+  const normalize = (mechanism: MechanismId, address: string) => mechanismPlugin.get(mechanism)?.normalizeAddress(address) ?? address.trim();
+  let contacts = new ContactDirectory(settings.contacts, normalize);
   const presence = new PresenceService();
-  const store: MessageStore = new FileMessageStore(options.dataDir, log);
+  const db = openDatabase(options.dataDir);
+  const store = new MessageStore(db);
+  const strangers = new StrangerStore(db);
+  const managers = new DeliveryManagerStore(options.deliveryManagers);
 
   const appState = (): AppState => ({ problems: [...problems.values()] });
-  const contactView = (id: string): ContactView => ({ id, name: contacts.get(id)?.name ?? id, glyph: presence.glyph(id) });
-  const contactList = (): ContactView[] =>
-    contacts
-      .all()
-      .map((c) => contactView(c.id))
-      .sort((a, b) => a.name.localeCompare(b.name));
+  const contactView = (c: ContactSettings): ContactView => ({ id: c.id, name: c.name, glyph: presence.glyph(c.id) });
+  const contactList = (): ContactView[] => contacts.all().map(contactView).sort((a, b) => a.name.localeCompare(b.name));
   const contactsChanged = () => events.emit('contacts:changed', contactList());
-
   const setProblem = (key: string, text: string | undefined) => {
     const had = problems.get(key);
     if (text === undefined) problems.delete(key);
@@ -58,11 +86,12 @@ export function createCore(options: CoreOptions): Core {
     if (had !== text) events.emit('app:changed', appState());
   };
 
+  let delivery: DeliveryService | undefined;
   const registry = new MechanismRegistry(
     {
       status(mechanism, status: MechanismStatus) {
-        const name = pluginById.get(mechanism)?.displayName ?? mechanism;
-        setProblem(`mechanism:${mechanism}`, status.state === 'inactive' && status.reason !== 'removed' ? `Your ${name} account cannot connect: ${status.reason}` : undefined);
+        const name = mechanismPlugin.get(mechanism)?.displayName ?? mechanism;
+        setProblem(`mechanism:${mechanism}`, status.state === 'inactive' && status.reason !== 'removed' ? `Your ${name} account "${mechanism}" cannot connect: ${status.reason}` : undefined);
         // A mechanism that is not connected knows nothing about anyone any more.
         if (status.state !== 'active' && presence.forgetMechanism(mechanism).length) contactsChanged();
       },
@@ -72,60 +101,116 @@ export function createCore(options: CoreOptions): Core {
         if (changed) contactsChanged();
       },
       incoming(mechanism, message) {
-        const [contact] = contacts.byAddress(mechanism, message.from);
-        if (!contact) {
-          log.info(`${mechanism}: message from an unknown address ignored`);
-          return;
-        }
         const body = String(message.body).slice(0, MAX_INCOMING_BODY);
         if (!body.trim()) return;
-        const view: MessageView = { id: randomUUID(), contactId: contact.id, direction: 'in', body, state: 'received', at: Date.now() };
+        const [contact] = contacts.byAddress(mechanism, message.from);
+        let contactId = contact?.id;
+        if (!contactId) {
+          const { stranger, isNew } = strangers.findOrAdd(mechanism, normalize(mechanism, message.from), body);
+          if (stranger.ignored) return;
+          contactId = strangerConversation(stranger.id);
+          if (isNew) events.emit('strangers:changed', strangers.pending());
+        }
+        const view: MessageView = { id: randomUUID(), contactId, direction: 'in', body, state: 'received', at: Date.now(), priority: 'normal' };
         store.add(view);
         events.emit('messages:changed', view);
+      },
+      receipt(mechanism, messageId, level) {
+        delivery?.receipt(mechanism, messageId, level);
       },
     },
     log,
   );
 
-  const delivery = new DeliveryService({
-    contacts,
+  delivery = new DeliveryService({
+    contacts: () => contacts,
     registry,
+    presence,
     store,
     events,
-    managers: options.deliveryManagers,
-    settings: loaded.settings.delivery,
-    mechanisms: options.mechanisms.map((m) => m.id),
+    managers,
+    settings: () => settings.delivery,
+    mechanisms: () => Object.keys(settings.accounts).filter((id) => mechanismPlugin.has(id)),
+    notify: (failure) => options.notify?.(failure),
     log,
+    ...(options.settleMs !== undefined && { settleMs: options.settleMs }),
   });
+  const deliveries = delivery;
+  managers.onChange(() => events.emit('delivery:managersChanged', managers.views()));
+  const userPlugins = userPluginFolder(
+    options.userPluginDir ?? path.join(options.dataDir, 'delivery-managers'),
+    managers,
+    options.deliveryManagers.map((m) => m.id),
+    log,
+    setProblem,
+  );
+
+  function saveContacts(next: ContactSettings[]): void {
+    settings = { ...settings, contacts: next };
+    contacts = new ContactDirectory(next, normalize);
+    if (canSave) options.settings.write(settings);
+    contactsChanged();
+  }
 
   const handlers: Handlers = {
     'app:state': () => appState(),
     'contacts:list': () => contactList(),
     'messages:list': ({ contactId }) => store.list(contactId),
-    'messages:send': ({ contactId, body }) => delivery.send(contactId, body),
+    'messages:send': (request) => deliveries.send(request),
+    'messages:retry': ({ messageId }) => deliveries.retry(messageId),
+    'delivery:managers': () => managers.views(),
+    'delivery:prompts': () => deliveries.prompts(),
+    'delivery:answer': ({ promptId, send }) => (deliveries.answer(promptId, send), null),
+    'diagnostics:list': ({ limit }) =>
+      store.recentOutgoing(limit).map((message) => ({
+        message,
+        contactName: contacts.get(message.contactId)?.name ?? message.contactId,
+        attempts: store.attempts(message.id),
+      })),
+    'strangers:list': () => strangers.pending(),
+    'strangers:accept': ({ strangerId, name }) => {
+      const stranger = strangers.get(strangerId);
+      if (!stranger || stranger.ignored) throw new NotFoundError('That request is no longer open.');
+      const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'contact';
+      const id = contacts.get(base) ? `${base}-${randomUUID().slice(0, 8)}` : base;
+      const contact: ContactSettings = { id, name, addresses: { [stranger.mechanism]: { address: stranger.address, settings: {} } } };
+      saveContacts([...contacts.all(), contact]);
+      store.moveContact(strangerConversation(strangerId), id);
+      strangers.remove(strangerId);
+      events.emit('strangers:changed', strangers.pending());
+      return contactView(contact);
+    },
+    'strangers:ignore': ({ strangerId }) => {
+      if (!strangers.get(strangerId)) throw new NotFoundError('That request is no longer open.');
+      strangers.ignore(strangerId);
+      store.deleteContactMessages(strangerConversation(strangerId));
+      events.emit('strangers:changed', strangers.pending());
+      return null;
+    },
   };
 
   return {
     events,
     handlers,
     start() {
-      // Messages left in "sending" by a process that stopped: say so rather than pretend.
-      for (const message of store.unfinished()) {
-        store.update(message.id, { state: 'failed', failure: 'Switchboard was closed before this message was sent.' });
-      }
-      for (const [id, account] of Object.entries(loaded.settings.accounts)) {
-        const plugin = pluginById.get(id);
+      for (const [id, raw] of Object.entries(settings.accounts)) {
+        const { plugin: pluginName, account } = accountPlugin(id, raw);
+        const plugin = plugins.get(pluginName);
         if (!plugin) {
-          setProblem(`account:${id}`, `The settings name an account for "${id}", but no such mechanism is installed.`);
+          setProblem(`account:${id}`, `The settings name an account "${id}" of kind "${pluginName}", but no such mechanism is installed.`);
           continue;
         }
-        registry.add(plugin, account, () => contacts.addressesOn(id));
+        registry.add(id, plugin, account, () => contacts.addressesOn(id));
       }
+      userPlugins.start().catch((error: unknown) => log.error(`delivery manager plugins: ${String(error)}`));
+      deliveries.resume();
     },
     async stop() {
-      // Mechanisms first: a send in flight then ends at once instead of holding the stop.
+      userPlugins.stop();
+      // Deliveries first: unfinished ones stay in the outbox; then the mechanisms; then the database.
+      await deliveries.stop();
       await registry.stopAll();
-      await delivery.settle();
+      db.close();
     },
   };
 }

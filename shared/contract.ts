@@ -2,9 +2,21 @@
 // Requests carry a runtime schema for their payload (the main side trusts nothing) and a phantom
 // result type; events carry only a type because they flow from the trusted side.
 import { z } from 'zod';
-import type { AppState, ContactView, DeliveryFailure, MessageView } from './domain';
+import { priorities } from './domain';
+import type {
+  AppState,
+  ContactView,
+  DeliveryFailure,
+  DeliveryManagerView,
+  DeliveryPrompt,
+  DiagnosticsEntry,
+  FocusRequest,
+  MessageView,
+  StrangerView,
+} from './domain';
 
 const contactId = z.string().min(1).max(200);
+const id = z.string().min(1).max(200);
 
 /** Declares a request: its result type first, then its payload schema. */
 const request =
@@ -21,8 +33,24 @@ export const requests = {
   'contacts:list': request<ContactView[]>()(z.strictObject({})),
   'messages:list': request<MessageView[]>()(z.strictObject({ contactId })),
   'messages:send': request<MessageView>()(
-    z.strictObject({ contactId, body: z.string().trim().min(1, 'A message cannot be empty').max(20_000) }),
+    z.strictObject({
+      contactId,
+      body: z.string().trim().min(1, 'A message cannot be empty').max(20_000),
+      priority: z.enum(priorities).default('normal'),
+      /** Seconds from now after which the message is no longer worth delivering. */
+      expiresInSeconds: z.number().int().positive().max(60 * 60 * 24 * 30).optional(),
+      /** A delivery manager chosen by the sender; otherwise the rules choose. */
+      manager: z.string().min(1).max(100).optional(),
+    }),
   ),
+  'messages:retry': request<MessageView>()(z.strictObject({ messageId: id })),
+  'delivery:managers': request<DeliveryManagerView[]>()(z.strictObject({})),
+  'delivery:prompts': request<DeliveryPrompt[]>()(z.strictObject({})),
+  'delivery:answer': request<null>()(z.strictObject({ promptId: id, send: z.boolean() })),
+  'diagnostics:list': request<DiagnosticsEntry[]>()(z.strictObject({ limit: z.number().int().positive().max(500).default(50) })),
+  'strangers:list': request<StrangerView[]>()(z.strictObject({})),
+  'strangers:accept': request<ContactView>()(z.strictObject({ strangerId: id, name: z.string().trim().min(1).max(200) })),
+  'strangers:ignore': request<null>()(z.strictObject({ strangerId: id })),
 } as const;
 
 export const events = {
@@ -30,6 +58,11 @@ export const events = {
   'contacts:changed': event<ContactView[]>(),
   'messages:changed': event<MessageView>(),
   'delivery:failed': event<DeliveryFailure>(),
+  'delivery:prompted': event<DeliveryPrompt>(),
+  'delivery:answered': event<{ promptId: string }>(),
+  'delivery:managersChanged': event<DeliveryManagerView[]>(),
+  'strangers:changed': event<StrangerView[]>(),
+  'conversation:focus': event<FocusRequest>(),
 } as const;
 
 export type RequestName = keyof typeof requests;

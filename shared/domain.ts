@@ -33,8 +33,18 @@ export interface ContactView {
 
 export type MessageDirection = 'out' | 'in';
 
-/** sending: handed to a delivery manager; sent: a mechanism accepted it; failed: every mechanism failed; received: incoming. */
-export type MessageState = 'sending' | 'sent' | 'failed' | 'received';
+/**
+ * sending: in the outbox, a delivery manager is working on it; sent: a mechanism's server accepted it;
+ * delivered / read: the recipient's device confirmed it; failed: every way failed, it expired, or the
+ * sender declined a step; received: an incoming message.
+ */
+export type MessageState = 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
+
+export const priorities = ['normal', 'urgent'] as const;
+export type Priority = (typeof priorities)[number];
+
+/** The configuration a priority selects when no rule says otherwise: "normal" → "Normal". */
+export const configurationNameFor = (priority: Priority): string => priority[0]!.toUpperCase() + priority.slice(1);
 
 /** A message as the renderer sees it. `failure` is a sentence for a person, never a protocol error. */
 export interface MessageView {
@@ -44,7 +54,58 @@ export interface MessageView {
   readonly body: string;
   readonly state: MessageState;
   readonly at: number;
+  readonly priority: Priority;
+  /** Epoch ms after which no further attempt is made. */
+  readonly expiresAt?: number;
+  /** The delivery manager the sender chose, if they chose one. */
+  readonly chosenManager?: string;
+  /** The delivery manager and configuration that took charge (recorded with the message). */
+  readonly manager?: string;
+  readonly configuration?: string;
   readonly failure?: string;
+}
+
+/** A delivery manager the sender may choose from, by its display name. */
+export interface DeliveryManagerView {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A question to the sender before an intrusive step. It names the person and urgency, never a mechanism. */
+export interface DeliveryPrompt {
+  readonly id: string;
+  readonly messageId: string;
+  readonly contactId: ContactId;
+  readonly question: string;
+}
+
+/** One attempt of one message on one mechanism, for the diagnostics view (settings, not the conversation). */
+export interface AttemptView {
+  readonly id: number;
+  readonly messageId: string;
+  readonly manager: string;
+  readonly configuration: string;
+  readonly mechanism: MechanismId;
+  readonly startedAt: number;
+  readonly endedAt?: number;
+  readonly outcome: 'pending' | 'accepted' | 'delivered' | 'read' | 'failed' | 'skipped' | 'declined' | 'expired';
+  readonly detail?: string;
+}
+
+/** A message with its attempts, for the diagnostics view. */
+export interface DiagnosticsEntry {
+  readonly message: MessageView;
+  readonly contactName: string;
+  readonly attempts: readonly AttemptView[];
+}
+
+/** Someone not in the contact list wrote: accept them as a contact or ignore them. Shown in its own panel. */
+export interface StrangerView {
+  readonly id: string;
+  /** The address they wrote from: the user needs it to decide who this is. */
+  readonly address: string;
+  readonly firstMessage: string;
+  readonly at: number;
 }
 
 /** Told to the sender when a message could not be delivered at all. */
@@ -53,6 +114,11 @@ export interface DeliveryFailure {
   readonly contactId: ContactId;
   readonly contactName: string;
   readonly reason: string;
+}
+
+/** Asks the window to open one conversation (after a click on a notification). */
+export interface FocusRequest {
+  readonly contactId: ContactId;
 }
 
 /** Problems the user has to fix (a broken settings file, an account that cannot log in), in plain words. */

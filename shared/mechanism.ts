@@ -16,6 +16,10 @@ export interface OutgoingMessage {
   /** Stable id of the message, passed on so that a peer can drop duplicates. */
   readonly id: string;
   readonly body: string;
+  /** The sender's name, for mechanisms that must say who it is from (a pager). */
+  readonly senderName?: string;
+  /** The recipient's mechanism-specific settings for this address. */
+  readonly addressSettings?: Readonly<Record<string, unknown>>;
 }
 
 export interface Logger {
@@ -33,6 +37,8 @@ export interface MechanismContext {
   status(status: MechanismStatus): void;
   presence(address: string, show: PresenceShow): void;
   incoming(message: { readonly from: string; readonly body: string; readonly id?: string }): void;
+  /** The recipient's device confirmed a message we sent (a delivery receipt or a read marker). */
+  receipt(messageId: string, level: 'delivered' | 'read'): void;
 }
 
 export interface Mechanism {
@@ -43,6 +49,7 @@ export interface Mechanism {
 
 export interface MechanismCapabilities {
   readonly presence: boolean;
+  readonly receipts: boolean;
 }
 
 export interface MechanismPlugin {

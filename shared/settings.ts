@@ -1,29 +1,68 @@
 // The settings file's shape, validated at load. Until the settings screens exist this is what a user
 // edits by hand (see the README); mechanism accounts are validated by their own plugin.
 import { z } from 'zod';
+import { priorities } from './domain';
+
+/** An address on one mechanism: a string, or an object with mechanism-specific settings. */
+const address = z
+  .union([
+    z.string().trim().min(1).max(500),
+    z.strictObject({ address: z.string().trim().min(1).max(500), settings: z.record(z.string(), z.unknown()).default({}) }),
+  ])
+  .transform((a) => (typeof a === 'string' ? { address: a, settings: {} as Record<string, unknown> } : a));
 
 export const contactSettings = z.strictObject({
   id: z.string().min(1).max(200),
   name: z.string().trim().min(1).max(200),
-  /** One address per mechanism id, e.g. { "xmpp": "alice@example.org" }. */
-  addresses: z.record(z.string().min(1), z.string().trim().min(1).max(500)).default({}),
+  /** One address per mechanism id, e.g. { "im1": "alice@example.org", "pager": { "address": "+15551234" } }. */
+  addresses: z.record(z.string().min(1), address).default({}),
+});
+
+const verification = z.union([
+  z.literal('accepted'),
+  z.literal('available'),
+  z.strictObject({ receiptWithinSeconds: z.number().positive().max(86_400) }),
+]);
+
+/** A step: a mechanism id, or an object saying how to run it. */
+export const stepSettings = z
+  .union([
+    z.string().min(1),
+    z.strictObject({
+      mechanism: z.string().min(1),
+      parallelWithNext: z.boolean().default(false),
+      verify: verification.default('accepted'),
+      ask: z.boolean().default(false),
+    }),
+  ])
+  .transform((s) => (typeof s === 'string' ? { mechanism: s, parallelWithNext: false, verify: 'accepted' as const, ask: false } : s));
+
+/** A rule picks a manager and configuration from a message's properties; the first that matches wins. */
+export const ruleSettings = z.strictObject({
+  priority: z.enum(priorities).optional(),
+  expiring: z.boolean().optional(),
+  manager: z.string().min(1),
+  configuration: z.string().min(1).optional(),
 });
 
 export const deliverySettings = z.strictObject({
-  /** The delivery manager to use; "sequential" for now. */
-  manager: z.string().min(1).default('sequential'),
-  /** Named configurations: the mechanisms in order. "Normal" is used unless a message says otherwise. */
-  configurations: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
+  /** Per delivery manager, its named configurations ("Normal", "Urgent" ...), each a list of steps. */
+  managers: z.record(z.string().min(1), z.strictObject({ configurations: z.record(z.string().min(1), z.array(stepSettings)).default({}) })).default({}),
+  rules: z.array(ruleSettings).default([]),
 });
 
 export const settingsSchema = z.strictObject({
+  /** Per mechanism id, its account; `plugin` names the mechanism plugin when the id is not its name. */
   accounts: z.record(z.string().min(1), z.unknown()).default({}),
   contacts: z.array(contactSettings).default([]),
-  delivery: deliverySettings.default({ manager: 'sequential', configurations: {} }),
+  delivery: deliverySettings.default({ managers: {}, rules: [] }),
 });
 
 export type ContactSettings = z.output<typeof contactSettings>;
+export type ContactAddress = ContactSettings['addresses'][string];
 export type Settings = z.output<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+export type RuleSettings = z.output<typeof ruleSettings>;
 
 /** Turns a zod error into one line a person can act on, naming the place in the file. */
 export function describeIssues(error: z.ZodError): string {

@@ -1,5 +1,6 @@
 // The mechanism registry: the running mechanisms, their status, and the only door to them. A plugin
 // that throws or hangs is contained here: it is marked inactive with a reason and the core goes on.
+import { EventEmitter } from 'node:events';
 import type { MechanismId, PresenceShow } from '../../shared/domain';
 import type { Logger, Mechanism, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
 
@@ -7,9 +8,11 @@ export interface RegistryHooks {
   status(mechanism: MechanismId, status: MechanismStatus): void;
   presence(mechanism: MechanismId, address: string, show: PresenceShow): void;
   incoming(mechanism: MechanismId, message: { from: string; body: string; id?: string }): void;
+  receipt(mechanism: MechanismId, messageId: string, level: 'delivered' | 'read'): void;
 }
 
 interface Running {
+  readonly id: MechanismId;
   readonly plugin: MechanismPlugin;
   readonly instance: Mechanism;
   status: MechanismStatus;
@@ -19,6 +22,7 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 
 export class MechanismRegistry {
   readonly #running = new Map<MechanismId, Running>();
+  readonly #changes = new EventEmitter();
   readonly #hooks: RegistryHooks;
   readonly #log: Logger;
   readonly sendTimeoutMs: number;
@@ -29,12 +33,15 @@ export class MechanismRegistry {
     this.sendTimeoutMs = sendTimeoutMs;
   }
 
-  /** Creates and starts a mechanism. Its start runs in the background: a slow server never blocks the app. */
-  add(plugin: MechanismPlugin, account: unknown, addresses: () => readonly string[]): void {
-    if (this.#running.has(plugin.id)) throw new Error(`mechanism ${plugin.id} is already running`);
-    const id = plugin.id;
+  /**
+   * Creates and starts a mechanism under an id (one plugin may serve several accounts: "im1", "im2").
+   * Its start runs in the background: a slow server never blocks the app.
+   */
+  add(id: MechanismId, plugin: MechanismPlugin, account: unknown, addresses: () => readonly string[]): void {
+    if (this.#running.has(id)) throw new Error(`mechanism ${id} is already running`);
+    let self: Running | undefined;
     const guard = <A extends unknown[]>(what: string, fn: (...args: A) => void) => (...args: A) => {
-      if (this.#running.get(id)?.plugin !== plugin) return; // a removed instance talking late
+      if (!self || this.#running.get(id) !== self) return; // a removed instance talking late
       try {
         fn(...args);
       } catch (error) {
@@ -50,14 +57,17 @@ export class MechanismRegistry {
         status: guard('status', (status: MechanismStatus) => this.#setStatus(id, status)),
         presence: guard('presence', (address: string, show: PresenceShow) => this.#hooks.presence(id, address, show)),
         incoming: guard('incoming', (message: { from: string; body: string; id?: string }) => this.#hooks.incoming(id, message)),
+        receipt: guard('receipt', (messageId: string, level: 'delivered' | 'read') => this.#hooks.receipt(id, messageId, level)),
       });
     } catch (error) {
       this.#log.error(`${id}: could not be created: ${describe(error)}`);
       this.#hooks.status(id, { state: 'inactive', reason: describe(error) });
       return;
     }
-    this.#running.set(id, { plugin, instance, status: { state: 'connecting' } });
+    self = { id, plugin, instance, status: { state: 'connecting' } };
+    this.#running.set(id, self);
     this.#hooks.status(id, { state: 'connecting' });
+    this.#changes.emit('change');
     Promise.resolve()
       .then(() => instance.start())
       .catch((error: unknown) => {
@@ -71,13 +81,42 @@ export class MechanismRegistry {
     if (!running) return;
     running.status = status;
     this.#hooks.status(id, status);
+    this.#changes.emit('change');
+  }
+
+  /**
+   * Resolves once none of these mechanisms is still connecting, or after `ms`: at start-up the outbox
+   * waits for its mechanisms to come up rather than failing on a delivery policy computed too early.
+   */
+  async settled(ids: readonly MechanismId[], ms: number): Promise<void> {
+    const connecting = () => ids.some((id) => this.#running.get(id)?.status.state === 'connecting');
+    if (!connecting()) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#changes.off('change', check);
+        resolve();
+      };
+      const check = () => !connecting() && done();
+      const timer = setTimeout(done, ms);
+      this.#changes.on('change', check);
+    });
+  }
+
+  plugin(id: MechanismId): MechanismPlugin | undefined {
+    return this.#running.get(id)?.plugin;
+  }
+
+  ids(): MechanismId[] {
+    return [...this.#running.keys()];
   }
 
   async remove(id: MechanismId): Promise<void> {
     const running = this.#running.get(id);
     if (!running) return;
-    this.#hooks.status(id, { state: 'inactive', reason: 'removed' });
     this.#running.delete(id);
+    this.#hooks.status(id, { state: 'inactive', reason: 'removed' });
+    this.#changes.emit('change');
     await withTimeout(Promise.resolve().then(() => running.instance.stop()), 5_000, 'stop').catch((error: unknown) =>
       this.#log.warn(`${id}: stop failed: ${describe(error)}`),
     );

@@ -1,75 +1,166 @@
-// The message store: every message and every state change is appended to a JSON-lines file before it
-// is acted on, so a message is on disk before any mechanism is asked to send it. (SQLite replaces this
-// file when the routing engine arrives; the interface stays.)
-import fs from 'node:fs';
-import path from 'node:path';
-import type { ContactId, MessageView } from '../../shared/domain';
-import type { Logger } from '../../shared/mechanism';
+// The message store: history, the outbox (outgoing messages still being delivered) and every attempt,
+// in SQLite. A message is written here before any mechanism is asked to send it.
+import type { AttemptView, ContactId, MechanismId, MessageView } from '../../shared/domain';
+import type { Db } from '../storage/database';
 
-export interface MessageStore {
-  add(message: MessageView): void;
-  update(id: string, patch: Partial<Pick<MessageView, 'state' | 'failure'>>): MessageView | undefined;
-  get(id: string): MessageView | undefined;
-  list(contactId: ContactId): MessageView[];
-  /** Outgoing messages that never reached a final state (the process stopped while sending). */
-  unfinished(): MessageView[];
+export type MessagePatch = Partial<Pick<MessageView, 'state' | 'failure' | 'manager' | 'configuration' | 'expiresAt'>>;
+type Outcome = AttemptView['outcome'];
+
+const rank: Partial<Record<Outcome, number>> = { accepted: 1, delivered: 2, read: 3 };
+
+interface MessageRow {
+  id: string;
+  contact_id: string;
+  direction: 'in' | 'out';
+  body: string;
+  state: MessageView['state'];
+  at: number;
+  priority: MessageView['priority'];
+  expires_at: number | null;
+  chosen_manager: string | null;
+  manager: string | null;
+  configuration: string | null;
+  failure: string | null;
 }
 
-type Line = { readonly kind: 'message'; readonly message: MessageView } | { readonly kind: 'update'; readonly id: string; readonly patch: Partial<MessageView> };
+interface AttemptRow {
+  id: number;
+  message_id: string;
+  manager: string;
+  configuration: string;
+  mechanism: string;
+  started_at: number;
+  ended_at: number | null;
+  outcome: Outcome;
+  detail: string | null;
+}
 
-export class FileMessageStore implements MessageStore {
-  readonly #messages = new Map<string, MessageView>();
-  readonly #file: string;
+const toView = (r: MessageRow): MessageView => ({
+  id: r.id,
+  contactId: r.contact_id,
+  direction: r.direction,
+  body: r.body,
+  state: r.state,
+  at: r.at,
+  priority: r.priority,
+  ...(r.expires_at !== null && { expiresAt: r.expires_at }),
+  ...(r.chosen_manager !== null && { chosenManager: r.chosen_manager }),
+  ...(r.manager !== null && { manager: r.manager }),
+  ...(r.configuration !== null && { configuration: r.configuration }),
+  ...(r.failure !== null && { failure: r.failure }),
+});
 
-  constructor(directory: string, log: Logger) {
-    fs.mkdirSync(directory, { recursive: true });
-    this.#file = path.join(directory, 'messages.jsonl');
-    if (!fs.existsSync(this.#file)) return;
-    let skipped = 0;
-    for (const text of fs.readFileSync(this.#file, 'utf8').split('\n')) {
-      if (!text.trim()) continue;
-      try {
-        this.#apply(JSON.parse(text) as Line);
-      } catch {
-        skipped += 1; // a line cut short by a crash: the rest of the history is still good
-      }
+const toAttempt = (r: AttemptRow): AttemptView => ({
+  id: r.id,
+  messageId: r.message_id,
+  manager: r.manager,
+  configuration: r.configuration,
+  mechanism: r.mechanism,
+  startedAt: r.started_at,
+  outcome: r.outcome,
+  ...(r.ended_at !== null && { endedAt: r.ended_at }),
+  ...(r.detail !== null && { detail: r.detail }),
+});
+
+const columns: Record<keyof MessagePatch, string> = {
+  state: 'state',
+  failure: 'failure',
+  manager: 'manager',
+  configuration: 'configuration',
+  expiresAt: 'expires_at',
+};
+
+export class MessageStore {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  add(m: MessageView): void {
+    this.#db
+      .prepare(
+        `INSERT INTO messages (id, contact_id, direction, body, state, at, priority, expires_at, chosen_manager, manager, configuration, failure)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(m.id, m.contactId, m.direction, m.body, m.state, m.at, m.priority, m.expiresAt ?? null, m.chosenManager ?? null, m.manager ?? null, m.configuration ?? null, m.failure ?? null);
+  }
+
+  update(id: string, patch: MessagePatch): MessageView | undefined {
+    const keys = (Object.keys(patch) as (keyof MessagePatch)[]).filter((k) => k in columns);
+    if (keys.length) {
+      const sets = keys.map((k) => `${columns[k]} = ?`).join(', ');
+      this.#db.prepare(`UPDATE messages SET ${sets} WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), id);
     }
-    if (skipped) log.warn(`${skipped} unreadable line(s) skipped in ${this.#file}`);
-  }
-
-  #apply(line: Line): void {
-    if (line.kind === 'message') this.#messages.set(line.message.id, line.message);
-    else {
-      const current = this.#messages.get(line.id);
-      if (current) this.#messages.set(line.id, { ...current, ...line.patch });
-    }
-  }
-
-  #append(line: Line): void {
-    // appendFileSync: the line is written before the caller goes on to send.
-    fs.appendFileSync(this.#file, `${JSON.stringify(line)}\n`);
-    this.#apply(line);
-  }
-
-  add(message: MessageView): void {
-    this.#append({ kind: 'message', message });
-  }
-
-  update(id: string, patch: Partial<Pick<MessageView, 'state' | 'failure'>>): MessageView | undefined {
-    if (!this.#messages.has(id)) return undefined;
-    this.#append({ kind: 'update', id, patch });
-    return this.#messages.get(id);
+    return this.get(id);
   }
 
   get(id: string): MessageView | undefined {
-    return this.#messages.get(id);
+    const row = this.#db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+    return row && toView(row);
   }
 
   list(contactId: ContactId): MessageView[] {
-    return [...this.#messages.values()].filter((m) => m.contactId === contactId).sort((a, b) => a.at - b.at);
+    return (this.#db.prepare('SELECT * FROM messages WHERE contact_id = ? ORDER BY at, rowid').all(contactId) as MessageRow[]).map(toView);
   }
 
+  /** The outbox: outgoing messages whose delivery has not ended. */
   unfinished(): MessageView[] {
-    return [...this.#messages.values()].filter((m) => m.state === 'sending');
+    return (this.#db.prepare("SELECT * FROM messages WHERE direction = 'out' AND state = 'sending' ORDER BY at").all() as MessageRow[]).map(toView);
+  }
+
+  recentOutgoing(limit: number): MessageView[] {
+    return (this.#db.prepare("SELECT * FROM messages WHERE direction = 'out' ORDER BY at DESC, rowid DESC LIMIT ?").all(limit) as MessageRow[]).map(toView);
+  }
+
+  moveContact(from: ContactId, to: ContactId): void {
+    this.#db.prepare('UPDATE messages SET contact_id = ? WHERE contact_id = ?').run(to, from);
+  }
+
+  deleteContactMessages(contactId: ContactId): void {
+    this.#db.prepare('DELETE FROM messages WHERE contact_id = ?').run(contactId);
+  }
+
+  beginAttempt(a: { messageId: string; manager: string; configuration: string; mechanism: MechanismId; outcome?: Outcome; detail?: string }): number {
+    const now = Date.now();
+    const final = a.outcome !== undefined && a.outcome !== 'pending';
+    const result = this.#db
+      .prepare('INSERT INTO attempts (message_id, manager, configuration, mechanism, started_at, ended_at, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(a.messageId, a.manager, a.configuration, a.mechanism, now, final ? now : null, a.outcome ?? 'pending', a.detail ?? null);
+    return Number(result.lastInsertRowid);
+  }
+
+  endAttempt(id: number, outcome: Outcome, detail?: string): void {
+    this.#db.prepare('UPDATE attempts SET outcome = ?, ended_at = ?, detail = COALESCE(?, detail) WHERE id = ?').run(outcome, Date.now(), detail ?? null, id);
+  }
+
+  noteAttempt(id: number, detail: string): void {
+    this.#db.prepare('UPDATE attempts SET detail = ? WHERE id = ?').run(detail, id);
+  }
+
+  /** A receipt upgrades the best attempt on that mechanism (accepted → delivered → read). */
+  upgradeAttempt(messageId: string, mechanism: MechanismId, level: 'delivered' | 'read'): boolean {
+    const rows = this.#db.prepare('SELECT * FROM attempts WHERE message_id = ? AND mechanism = ?').all(messageId, mechanism) as AttemptRow[];
+    const best = rows.filter((r) => rank[r.outcome]).sort((a, b) => rank[b.outcome]! - rank[a.outcome]!)[0];
+    if (!best || rank[best.outcome]! >= rank[level]!) return false;
+    this.#db.prepare('UPDATE attempts SET outcome = ?, ended_at = ? WHERE id = ?').run(level, Date.now(), best.id);
+    return true;
+  }
+
+  /** The furthest this message got on a mechanism, if it was accepted there at all. */
+  bestOutcome(messageId: string, mechanism: MechanismId): 'accepted' | 'delivered' | 'read' | undefined {
+    const rows = this.#db.prepare('SELECT outcome FROM attempts WHERE message_id = ? AND mechanism = ?').all(messageId, mechanism) as { outcome: Outcome }[];
+    let best: 'accepted' | 'delivered' | 'read' | undefined;
+    for (const { outcome } of rows) if (rank[outcome] && (!best || rank[outcome]! > rank[best]!)) best = outcome as typeof best;
+    return best;
+  }
+
+  attempts(messageId: string): AttemptView[] {
+    return (this.#db.prepare('SELECT * FROM attempts WHERE message_id = ? ORDER BY id').all(messageId) as AttemptRow[]).map(toAttempt);
+  }
+
+  /** Attempts left 'pending' by a process that stopped mid-send: their outcome is unknown. */
+  closeInterruptedAttempts(): void {
+    this.#db.prepare("UPDATE attempts SET outcome = 'failed', ended_at = ?, detail = 'interrupted: Switchboard stopped during this attempt' WHERE outcome = 'pending'").run(Date.now());
   }
 }

@@ -1,6 +1,8 @@
-// The sequential delivery manager: one mechanism after another until one accepts the message.
+// The sequential delivery manager: one step after another until one succeeds. Steps marked to run in
+// parallel with the next go together; a step marked to ask waits for the sender's yes.
 import type { DeliveryManagerPlugin, DeliveryResult } from '../../shared/delivery';
 import type { MechanismId } from '../../shared/domain';
+import { stepGroups } from '../../shared/steps';
 import manifest from './manifest.json';
 
 export default function sequential(): DeliveryManagerPlugin {
@@ -10,21 +12,20 @@ export default function sequential(): DeliveryManagerPlugin {
     displayName: manifest.displayName,
     create: () => ({
       async deliver(job): Promise<DeliveryResult> {
-        const tried = new Set<MechanismId>();
+        const done = new Set<MechanismId>();
+        let tried = 0;
         for (;;) {
-          // Recomputed each time: the active mechanisms may have changed during the last attempt.
-          const next = job.policy().find((m) => !tried.has(m));
-          if (next === undefined) break;
-          tried.add(next);
-          const outcome = await job.attempt(next);
-          if (outcome.ok) return { delivered: true, mechanism: next };
+          if (job.expired()) return { outcome: 'expired' };
+          // Recomputed each time: mechanisms may have come up or gone down during the last attempt.
+          const group = stepGroups(job.policy().filter((s) => !done.has(s.mechanism)))[0];
+          if (!group) return { outcome: 'failed', tried };
+          for (const step of group) done.add(step.mechanism);
+          if (group.some((s) => s.ask) && !(await job.ask())) return { outcome: 'declined' };
+          tried += group.length;
+          const results = await Promise.all(group.map((step) => job.attempt(step)));
+          const success = results.findIndex((r) => r.ok);
+          if (success >= 0) return { outcome: 'delivered', mechanism: group[success]!.mechanism };
         }
-        return {
-          delivered: false,
-          reason: tried.size
-            ? `${job.contactName} could not be reached: every way of reaching them failed.`
-            : `${job.contactName} cannot be reached right now: none of the ways to reach them is connected.`,
-        };
       },
     }),
   };

@@ -1,5 +1,6 @@
 // The XMPP delivery mechanism: sign in, follow contacts' presence, send and receive chat messages,
 // and reconnect on its own when the connection drops.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { Client } from '@xmpp/client-core';
@@ -11,6 +12,8 @@ import { createConnection, type Connection } from './connection';
 import manifest from './manifest.json';
 import { bareAddress, bestShow, showFromXmpp } from './presence-map';
 
+const NS_RECEIPTS = 'urn:xmpp:receipts';
+const NS_MARKERS = 'urn:xmpp:chat-markers:0';
 const jidPattern = /^[^@/\s<>"'&]+@[^@/\s<>"'&]+$/;
 
 export const accountSchema = z.strictObject({
@@ -167,9 +170,20 @@ class XmppMechanism implements Mechanism {
   #onMessage(stanza: Element, bare: string): void {
     const type = stanza.attrs.type ?? 'normal';
     if (type === 'error' || type === 'groupchat' || type === 'headline') return;
+    // XEP-0184 receipts and XEP-0333 markers confirm messages we sent; only known contacts are believed.
+    const received = stanza.getChild('received', NS_RECEIPTS)?.attrs.id;
+    if (received && this.#known(bare)) this.#ctx.receipt(received, 'delivered');
+    const displayed = stanza.getChild('displayed', NS_MARKERS)?.attrs.id;
+    if (displayed && this.#known(bare)) this.#ctx.receipt(displayed, 'read');
     const body = stanza.getChildText('body');
     if (!body) return;
     const originId = stanza.getChild('origin-id', 'urn:xmpp:sid:0')?.attrs.id ?? stanza.attrs.id;
+    if (stanza.getChild('request', NS_RECEIPTS) && stanza.attrs.id && stanza.attrs.from) {
+      // The sender asked for a receipt: our device has the message.
+      void this.#connection?.entity
+        .send(xml('message', { to: stanza.attrs.from, id: randomUUID() }, xml('received', { xmlns: NS_RECEIPTS, id: stanza.attrs.id })))
+        .catch(() => undefined);
+    }
     this.#ctx.incoming({ from: bare, body, id: originId });
   }
 
@@ -224,6 +238,8 @@ class XmppMechanism implements Mechanism {
           xml('body', {}, message.body),
           // XEP-0359: the same id on every copy lets the recipient drop a duplicate.
           xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: message.id }),
+          xml('request', { xmlns: NS_RECEIPTS }),
+          xml('markable', { xmlns: NS_MARKERS }),
         ),
       );
       return { ok: true, level: 'accepted' };
@@ -238,7 +254,7 @@ export default function xmpp(): MechanismPlugin {
     kind: 'mechanism',
     id: manifest.name,
     displayName: manifest.displayName,
-    capabilities: { presence: true },
+    capabilities: { presence: true, receipts: true },
     normalizeAddress: bareAddress,
     create: (ctx) => new XmppMechanism(ctx),
   };

@@ -4,7 +4,14 @@ import type { MessageView } from '../../shared/domain';
 import { useStore } from './store';
 import { PresenceGlyph } from './PresenceGlyph';
 
-const stateLabels: Record<MessageView['state'], string> = { sending: 'Sending…', sent: 'Sent', failed: 'Not delivered', received: '' };
+const stateLabels: Record<MessageView['state'], string> = {
+  sending: 'Sending…',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  failed: 'Not delivered',
+  received: '',
+};
 
 function Message({ message }: { message: MessageView }) {
   return (

@@ -10,6 +10,10 @@ export interface Peer {
   /** Resolves with the next (or an already received) message whose body matches. */
   receive(match: (body: string) => boolean, timeoutMs?: number): Promise<{ from: string; body: string; originId?: string }>;
   offline(): Promise<void>;
+  /** Whether this peer's device answers receipt requests (XEP-0184), as a real client does when on. */
+  receipts: boolean;
+  /** Every message received so far. */
+  readonly received: readonly { from: string; body: string; originId?: string; id?: string }[];
 }
 
 interface XmppStanza {
@@ -23,7 +27,8 @@ interface XmppStanza {
 export async function startPeer(options: { service: string; domain: string; jid: string; password: string }): Promise<Peer> {
   const [username] = options.jid.split('@');
   const xmpp = client({ service: options.service, domain: options.domain, username, password: options.password, resource: 'peer' });
-  const received: { from: string; body: string; originId?: string }[] = [];
+  const received: { from: string; body: string; originId?: string; id?: string }[] = [];
+  const state = { receipts: false };
   const arrivals = new EventEmitter();
   xmpp.on('error', () => undefined);
   xmpp.on('stanza', (stanza: XmppStanza) => {
@@ -36,8 +41,12 @@ export async function startPeer(options: { service: string; domain: string; jid:
         from: stanza.attrs.from ?? '',
         body: stanza.getChildText('body') ?? '',
         originId: stanza.getChild('origin-id', 'urn:xmpp:sid:0')?.attrs.id,
+        id: stanza.attrs.id,
       };
       received.push(message);
+      if (state.receipts && stanza.attrs.id && stanza.getChild('request', 'urn:xmpp:receipts')) {
+        void xmpp.send(xml('message', { to: message.from }, xml('received', { xmlns: 'urn:xmpp:receipts', id: stanza.attrs.id })));
+      }
       arrivals.emit('message');
     }
   });
@@ -45,6 +54,13 @@ export async function startPeer(options: { service: string; domain: string; jid:
   await xmpp.send(xml('presence'));
   return {
     jid: options.jid,
+    received,
+    get receipts() {
+      return state.receipts;
+    },
+    set receipts(on: boolean) {
+      state.receipts = on;
+    },
     async setShow(show) {
       await xmpp.send(show ? xml('presence', {}, xml('show', {}, show)) : xml('presence'));
     },

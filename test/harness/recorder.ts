@@ -8,6 +8,7 @@ export interface Recorder {
   readonly statuses: MechanismStatus[];
   readonly presence: Map<string, PresenceShow>;
   readonly incoming: { from: string; body: string; id?: string }[];
+  readonly receipts: { messageId: string; level: 'delivered' | 'read' }[];
   readonly logs: string[];
   /** Waits until `check` holds, re-checking on every report. */
   until(check: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
@@ -19,6 +20,7 @@ export function recorder(account: unknown, addresses: string[]): Recorder {
   const presence = new Map<string, PresenceShow>();
   const incoming: { from: string; body: string; id?: string }[] = [];
   const logs: string[] = [];
+  const receipts: { messageId: string; level: 'delivered' | 'read' }[] = [];
   const log = (level: string) => (m: string) => void logs.push(`${level} ${m}`);
   const context: MechanismContext = {
     account,
@@ -27,12 +29,14 @@ export function recorder(account: unknown, addresses: string[]): Recorder {
     status: (s) => void (statuses.push(s), changed.emit('change')),
     presence: (a, s) => void (presence.set(a, s), changed.emit('change')),
     incoming: (m) => void (incoming.push(m), changed.emit('change')),
+    receipt: (messageId, level) => void (receipts.push({ messageId, level }), changed.emit('change')),
   };
   return {
     context,
     statuses,
     presence,
     incoming,
+    receipts,
     logs,
     async until(check, timeoutMs = 20_000, what = 'condition') {
       const signal = AbortSignal.timeout(timeoutMs);

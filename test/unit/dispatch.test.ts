@@ -4,7 +4,7 @@ import { dispatch } from '../../core/ipc/dispatch';
 import { NotFoundError, type Handlers } from '../../core/ipc/handlers';
 import type { MessageView } from '../../shared/domain';
 
-const sent: MessageView = { id: 'm1', contactId: 'alice', direction: 'out', body: 'hi', state: 'sending', at: 1 };
+const sent: MessageView = { id: 'm1', contactId: 'alice', direction: 'out', body: 'hi', state: 'sending', at: 1, priority: 'normal' };
 const handlers: Handlers = {
   'app:state': () => ({ problems: [] }),
   'contacts:list': () => [{ id: 'alice', name: 'Alice', glyph: 'available' }],
@@ -13,13 +13,22 @@ const handlers: Handlers = {
     if (contactId === 'boom') throw new Error('disk on fire');
     return [];
   },
-  'messages:send': ({ body }) => ({ ...sent, body }),
+  'messages:send': ({ body, priority }) => ({ ...sent, body, priority }),
+  'messages:retry': () => sent,
+  'delivery:managers': () => [],
+  'delivery:prompts': () => [],
+  'delivery:answer': () => null,
+  'diagnostics:list': () => [],
+  'strangers:list': () => [],
+  'strangers:accept': ({ name }) => ({ id: 'x', name, glyph: 'none' }),
+  'strangers:ignore': () => null,
 };
 
 describe('dispatch', () => {
   it('runs a valid request and returns its value', async () => {
     expect(await dispatch(handlers, 'contacts:list', {})).toEqual({ ok: true, value: [{ id: 'alice', name: 'Alice', glyph: 'available' }] });
-    expect(await dispatch(handlers, 'messages:send', { contactId: 'alice', body: '  hello  ' })).toMatchObject({ ok: true, value: { body: 'hello' } });
+    expect(await dispatch(handlers, 'messages:send', { contactId: 'alice', body: '  hello  ' })).toMatchObject({ ok: true, value: { body: 'hello', priority: 'normal' } });
+    expect(await dispatch(handlers, 'messages:send', { contactId: 'alice', body: 'x', priority: 'urgent' })).toMatchObject({ ok: true, value: { priority: 'urgent' } });
   });
 
   it('answers an unknown request name with unknown-request', async () => {
@@ -36,6 +45,9 @@ describe('dispatch', () => {
       { contactId: '', body: 'x' },
       { contactId: 'alice', body: 'x', extra: true },
       { contactId: 'alice', body: 'x'.repeat(20_001) },
+      { contactId: 'alice', body: 'x', priority: 'whenever' },
+      { contactId: 'alice', body: 'x', expiresInSeconds: -5 },
+      { contactId: 'alice', body: 'x', expiresInSeconds: 1.5 },
       'not an object',
       [1, 2],
       42,

@@ -1,79 +1,96 @@
-// The delivery policy and the sequential delivery manager that walks it.
+// The delivery policy and the choice of manager and configuration, with example-based and property tests.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chooseDelivery, defaultSteps } from '../../core/delivery/choose';
 import { computePolicy } from '../../core/delivery/policy';
-import sequential from '../../plugins/sequential/index';
-import type { DeliveryJob } from '../../shared/delivery';
-import type { SendOutcome } from '../../shared/mechanism';
+import { settingsSchema } from '../../shared/settings';
+
+const steps = (...mechanisms: string[]) => defaultSteps(mechanisms);
+const names = (s: { mechanism: string }[]) => s.map((x) => x.mechanism);
 
 describe('computePolicy', () => {
   it("keeps the configuration's order and only what the recipient has and what is active", () => {
     // The patent's John Smith: IM protocol 2, e-mail and pager; Normal lists IM 2 then pager.
-    expect(computePolicy(['email', 'pager', 'im2'], ['im1', 'im2', 'email', 'pager'], ['im2', 'pager'])).toEqual(['im2', 'pager']);
-    expect(computePolicy(['im2', 'pager'], ['pager', 'im2'], ['pager', 'im2'])).toEqual(['pager', 'im2']);
+    expect(names(computePolicy(['email', 'pager', 'im2'], ['im1', 'im2', 'email', 'pager'], steps('im2', 'pager')))).toEqual(['im2', 'pager']);
+    expect(names(computePolicy(['im2', 'pager'], ['pager', 'im2'], steps('pager', 'im2')))).toEqual(['pager', 'im2']);
   });
 
-  it('leaves out inactive mechanisms and those the recipient has no address on', () => {
-    expect(computePolicy(['im1', 'im2'], ['im2'], ['im1', 'im2', 'pager'])).toEqual(['im2']);
-    expect(computePolicy(['pager'], ['im1', 'im2'], ['im1', 'im2', 'pager'])).toEqual([]);
-    expect(computePolicy([], ['im1'], ['im1'])).toEqual([]);
+  it('is empty when an intersection is', () => {
+    expect(computePolicy(['pager'], ['im1', 'im2'], steps('im1', 'im2', 'pager'))).toEqual([]);
+    expect(computePolicy([], ['im1'], steps('im1'))).toEqual([]);
+    expect(computePolicy(['im1'], [], steps('im1'))).toEqual([]);
     expect(computePolicy(['im1'], ['im1'], [])).toEqual([]);
   });
 
-  it('lists a mechanism once even when the configuration repeats it', () => {
-    expect(computePolicy(['im1'], ['im1'], ['im1', 'im1'])).toEqual(['im1']);
+  const mechanism = fc.constantFrom<string>('im1', 'im2', 'email', 'pager', 'irc', 'sms');
+  const set = fc.uniqueArray(mechanism);
+  it('never has a step outside the recipient, the active mechanisms or the configuration (property)', () => {
+    fc.assert(
+      fc.property(set, set, fc.array(mechanism), (recipient, active, configuration) => {
+        const policy = names(computePolicy(recipient, active, steps(...configuration)));
+        for (const m of policy) {
+          expect(recipient).toContain(m);
+          expect(active).toContain(m);
+          expect(configuration).toContain(m);
+        }
+        expect(new Set(policy).size).toBe(policy.length);
+        // Nothing that belongs to all three is left out.
+        const all = configuration.filter((m) => recipient.includes(m) && active.includes(m));
+        expect(new Set(policy)).toEqual(new Set(all));
+      }),
+    );
+  });
+
+  it("keeps the configuration's order (property)", () => {
+    fc.assert(
+      fc.property(set, set, fc.uniqueArray(mechanism), (recipient, active, configuration) => {
+        const policy = names(computePolicy(recipient, active, steps(...configuration)));
+        const positions = policy.map((m) => configuration.indexOf(m));
+        expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      }),
+    );
   });
 });
 
-/** A job over scripted outcomes: a stand-in for mechanisms, which the unit level cannot have. */
-function scriptedJob(outcomes: Record<string, SendOutcome>, active: () => string[]) {
-  const attempts: string[] = [];
-  const job: DeliveryJob = {
-    messageId: 'm',
-    contactName: 'Jane Doe',
-    configuration: { name: 'Normal', mechanisms: ['im1', 'im2', 'pager'] },
-    policy: () => computePolicy(Object.keys(outcomes), active(), ['im1', 'im2', 'pager']),
-    attempt: async (m) => (attempts.push(m), outcomes[m]!),
-    log: { info: () => {}, warn: () => {}, error: () => {} },
-  };
-  return { job, attempts };
-}
-
-const failed: SendOutcome = { ok: false, reason: 'refused', final: true };
-const accepted: SendOutcome = { ok: true, level: 'accepted' };
-
-describe('sequential delivery manager', () => {
-  it('tries the next mechanism when one fails, and stops at the first success', async () => {
-    const { job, attempts } = scriptedJob({ im1: failed, im2: accepted, pager: accepted }, () => ['im1', 'im2', 'pager']);
-    expect(await sequential().create().deliver(job)).toEqual({ delivered: true, mechanism: 'im2' });
-    expect(attempts).toEqual(['im1', 'im2']);
-  });
-
-  it('fails with a sentence naming the person, not a mechanism, when all fail', async () => {
-    const { job, attempts } = scriptedJob({ im1: failed, pager: failed }, () => ['im1', 'pager']);
-    const result = await sequential().create().deliver(job);
-    expect(attempts).toEqual(['im1', 'pager']);
-    expect(result).toEqual({ delivered: false, reason: 'Jane Doe could not be reached: every way of reaching them failed.' });
-  });
-
-  it('says nothing could be tried when no mechanism of the policy is active', async () => {
-    const { job, attempts } = scriptedJob({ im1: accepted }, () => []);
-    expect(await sequential().create().deliver(job)).toMatchObject({ delivered: false, reason: expect.stringContaining('none of the ways to reach them is connected') });
-    expect(attempts).toEqual([]);
-  });
-
-  it('asks for the policy again before each attempt, so a mechanism that went down is skipped', async () => {
-    let active = ['im1', 'im2', 'pager'];
-    const { job, attempts } = scriptedJob({ im1: failed, im2: accepted, pager: accepted }, () => active);
-    const attempt = job.attempt;
-    const racing: DeliveryJob = {
-      ...job,
-      attempt: async (m) => {
-        const outcome = await attempt(m);
-        if (m === 'im1') active = ['im1', 'pager']; // im2 dropped while im1 was being tried
-        return outcome;
+describe('chooseDelivery', () => {
+  const delivery = settingsSchema.parse({
+    delivery: {
+      managers: {
+        sequential: { configurations: { Normal: ['im2', { mechanism: 'pager', ask: true }], Urgent: ['pager', 'im2'] } },
+        broadcast: { configurations: { Everything: ['im1', 'im2', 'pager'] } },
       },
-    };
-    expect(await sequential().create().deliver(racing)).toEqual({ delivered: true, mechanism: 'pager' });
-    expect(attempts).toEqual(['im1', 'pager']);
+      rules: [{ priority: 'urgent', expiring: true, manager: 'broadcast', configuration: 'Everything' }],
+    },
+  }).delivery;
+  const installed = ['sequential', 'broadcast', 'escalating'];
+
+  it('picks the configuration named after the priority', () => {
+    expect(chooseDelivery({ priority: 'normal', expiring: false }, delivery, installed, ['im1'])).toMatchObject({ manager: 'sequential', configuration: { name: 'Normal' } });
+    const urgent = chooseDelivery({ priority: 'urgent', expiring: false }, delivery, installed, ['im1'])!;
+    expect(urgent.configuration.name).toBe('Urgent');
+    expect(names([...urgent.configuration.steps])).toEqual(['pager', 'im2']);
+  });
+
+  it('applies the first matching rule, and the sender’s own choice before any rule', () => {
+    expect(chooseDelivery({ priority: 'urgent', expiring: true }, delivery, installed, [])).toMatchObject({ manager: 'broadcast', configuration: { name: 'Everything' } });
+    expect(chooseDelivery({ priority: 'urgent', expiring: true, manager: 'sequential' }, delivery, installed, [])).toMatchObject({ manager: 'sequential', configuration: { name: 'Urgent' } });
+  });
+
+  it('falls back to every mechanism in order for a manager without configurations, and ignores managers not installed', () => {
+    const choice = chooseDelivery({ priority: 'normal', expiring: false, manager: 'escalating' }, delivery, installed, ['im1', 'pager'])!;
+    expect(choice.manager).toBe('escalating');
+    expect(names([...choice.configuration.steps])).toEqual(['im1', 'pager']);
+    expect(chooseDelivery({ priority: 'normal', expiring: false, manager: 'gone' }, delivery, installed, [])?.manager).toBe('sequential');
+    expect(chooseDelivery({ priority: 'normal', expiring: false }, delivery, [], [])).toBeUndefined();
+  });
+
+  it('chooses by priority for any priority and rule set (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('normal' as const, 'urgent' as const), fc.boolean(), (priority, expiring) => {
+        const choice = chooseDelivery({ priority, expiring }, delivery, installed, ['im1'])!;
+        if (priority === 'urgent' && expiring) expect(choice.manager).toBe('broadcast');
+        else expect(choice.configuration.name).toBe(priority === 'urgent' ? 'Urgent' : 'Normal');
+      }),
+    );
   });
 });

@@ -1,23 +1,28 @@
-// The settings store (conf) and the message store, on real files in a temp folder.
+// The settings store (conf) and the SQLite message store, on real files in a temp folder.
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileMessageStore } from '../../core/messages/store';
+import { StrangerStore } from '../../core/contacts/strangers';
+import { MessageStore } from '../../core/messages/store';
 import { confSettingsBackend } from '../../core/settings/conf-backend';
 import { loadSettings } from '../../core/settings/store';
+import { migrate, migrations, openDatabase } from '../../core/storage/database';
+import type { MessageView } from '../../shared/domain';
 
 const temp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sb-unit-'));
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const message = (over: Partial<MessageView> = {}): MessageView => ({ id: 'm1', contactId: 'jane', direction: 'out', body: 'hello', state: 'sending', at: 1, priority: 'normal', ...over });
 
 describe('settings', () => {
-  it('round-trips through conf and fills defaults', () => {
+  it('round-trips through conf, normalising addresses', () => {
     const dir = temp();
-    const backend = confSettingsBackend(dir);
-    backend.write({ accounts: {}, contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { xmpp: 'jane@example.org' } }], delivery: { manager: 'sequential', configurations: {} } });
+    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { im2: 'jane@example.org', pager: { address: '+15551234', settings: { maxLength: 80 } } } }] }));
     const loaded = loadSettings(confSettingsBackend(dir));
     expect(loaded.problems).toEqual([]);
-    expect(loaded.settings.contacts[0]).toEqual({ id: 'jane', name: 'Jane Doe', addresses: { xmpp: 'jane@example.org' } });
+    expect(loaded.settings.contacts[0]!.addresses).toEqual({ im2: { address: 'jane@example.org', settings: {} }, pager: { address: '+15551234', settings: { maxLength: 80 } } });
+    confSettingsBackend(dir).write(loaded.settings);
+    expect(loadSettings(confSettingsBackend(dir)).settings).toEqual(loaded.settings);
     expect(loadSettings(confSettingsBackend(temp()))).toMatchObject({ problems: [], settings: { contacts: [] } });
   });
 
@@ -34,9 +39,10 @@ describe('settings', () => {
 
   it('reports a file of the wrong shape, naming the field', () => {
     const dir = temp();
-    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ contacts: [{ id: 'x', name: '' }] }));
+    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ contacts: [{ id: 'x', name: '' }], delivery: { managers: { sequential: { configurations: { Normal: [{ mechanism: 'im1', verify: 'maybe' }] } } } } }));
     const loaded = loadSettings(confSettingsBackend(dir));
     expect(loaded.problems[0]).toMatch(/contacts\.0\.name/);
+    expect(loaded.problems[0]).toMatch(/delivery\.managers\.sequential\.configurations\.Normal\.0/);
   });
 
   it('keeps the first of two contacts with one id and says so', () => {
@@ -48,25 +54,83 @@ describe('settings', () => {
   });
 });
 
-describe('FileMessageStore', () => {
-  it('has a message on disk as soon as it is added, and its later state after a restart', () => {
-    const dir = temp();
-    const store = new FileMessageStore(dir, quiet);
-    store.add({ id: 'm1', contactId: 'jane', direction: 'out', body: 'hello', state: 'sending', at: 1 });
-    expect(fs.readFileSync(path.join(dir, 'messages.jsonl'), 'utf8')).toContain('hello');
-    store.update('m1', { state: 'sent' });
-    const reopened = new FileMessageStore(dir, quiet);
-    expect(reopened.list('jane')).toEqual([{ id: 'm1', contactId: 'jane', direction: 'out', body: 'hello', state: 'sent', at: 1 }]);
+describe('database', () => {
+  it('migrates an empty database to the latest schema, once', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()).toEqual(
+      expect.arrayContaining([{ name: 'attempts' }, { name: 'messages' }, { name: 'strangers' }]),
+    );
   });
 
-  it('skips a line cut short by a crash and keeps the rest', () => {
+  it('migrates a database of schema 1 without losing its messages', () => {
+    const db = new Database(':memory:');
+    db.exec(migrations[0]!);
+    db.pragma('user_version = 1');
+    db.prepare("INSERT INTO messages (id, contact_id, direction, body, state, at) VALUES ('old', 'jane', 'in', 'kept', 'received', 1)").run();
+    migrate(db);
+    expect(new MessageStore(db).list('jane').map((m) => m.body)).toEqual(['kept']);
+  });
+
+  it('refuses a database from a newer Switchboard, with a clear error', () => {
     const dir = temp();
-    const store = new FileMessageStore(dir, quiet);
-    store.add({ id: 'm1', contactId: 'jane', direction: 'in', body: 'one', state: 'received', at: 1 });
-    fs.appendFileSync(path.join(dir, 'messages.jsonl'), '{"kind":"message","message":{"id":"m2"');
-    const warnings: string[] = [];
-    const reopened = new FileMessageStore(dir, { ...quiet, warn: (m) => warnings.push(m) });
-    expect(reopened.list('jane').map((m) => m.body)).toEqual(['one']);
-    expect(warnings[0]).toMatch(/1 unreadable line/);
+    const db = new Database(path.join(dir, 'switchboard.sqlite3'));
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openDatabase(dir)).toThrow(/newer Switchboard/);
+  });
+
+  it('runs in WAL mode', () => {
+    const db = openDatabase(temp());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+});
+
+describe('MessageStore', () => {
+  it('keeps messages and their state across a reopen', () => {
+    const dir = temp();
+    const store = new MessageStore(openDatabase(dir));
+    store.add(message({ expiresAt: 99, chosenManager: 'broadcast' }));
+    store.update('m1', { state: 'failed', failure: 'nope', manager: 'broadcast', configuration: 'Normal' });
+    const reopened = new MessageStore(openDatabase(dir));
+    expect(reopened.list('jane')).toEqual([message({ expiresAt: 99, chosenManager: 'broadcast', manager: 'broadcast', configuration: 'Normal', state: 'failed', failure: 'nope' })]);
+    reopened.update('m1', { failure: undefined, state: 'sending' });
+    expect(reopened.get('m1')?.failure).toBeUndefined();
+    expect(reopened.unfinished().map((m) => m.id)).toEqual(['m1']);
+  });
+
+  it('records attempts, upgrades them on receipts, and knows what was accepted where', () => {
+    const store = new MessageStore(openDatabase(temp()));
+    store.add(message());
+    const a = store.beginAttempt({ messageId: 'm1', manager: 'sequential', configuration: 'Normal', mechanism: 'im1' });
+    expect(store.bestOutcome('m1', 'im1')).toBeUndefined();
+    store.endAttempt(a, 'accepted');
+    expect(store.bestOutcome('m1', 'im1')).toBe('accepted');
+    expect(store.upgradeAttempt('m1', 'im1', 'delivered')).toBe(true);
+    expect(store.upgradeAttempt('m1', 'im1', 'delivered')).toBe(false);
+    expect(store.upgradeAttempt('m1', 'im2', 'delivered')).toBe(false);
+    expect(store.bestOutcome('m1', 'im1')).toBe('delivered');
+    const b = store.beginAttempt({ messageId: 'm1', manager: 'sequential', configuration: 'Normal', mechanism: 'pager' });
+    store.closeInterruptedAttempts();
+    expect(store.attempts('m1').map((x) => [x.id === b, x.mechanism, x.outcome])).toEqual([
+      [false, 'im1', 'delivered'],
+      [true, 'pager', 'failed'],
+    ]);
+  });
+
+  it('keeps strangers until accepted or ignored', () => {
+    const db = openDatabase(temp());
+    const strangers = new StrangerStore(db);
+    const first = strangers.findOrAdd('im1', 'who@example.org', 'hi, it is me');
+    expect(first.isNew).toBe(true);
+    expect(strangers.findOrAdd('im1', 'who@example.org', 'again').isNew).toBe(false);
+    expect(strangers.pending()).toEqual([{ id: first.stranger.id, address: 'who@example.org', firstMessage: 'hi, it is me', at: expect.any(Number) }]);
+    strangers.ignore(first.stranger.id);
+    expect(strangers.pending()).toEqual([]);
+    expect(strangers.findOrAdd('im1', 'who@example.org', 'x').stranger.ignored).toBe(true);
   });
 });

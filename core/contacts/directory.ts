@@ -1,6 +1,7 @@
-// The contact directory: logical contacts and their addresses per mechanism, from the settings.
-import type { ContactId, MechanismId } from '../shared/domain';
-import type { ContactSettings } from '../shared/settings';
+// The contact directory (the user configuration): logical contacts and their address on each
+// mechanism, with that address's mechanism-specific settings. Replaced whole when contacts change.
+import type { ContactId, MechanismId } from '../../shared/domain';
+import type { ContactAddress, ContactSettings } from '../../shared/settings';
 
 export class ContactDirectory {
   readonly #contacts: readonly ContactSettings[];
@@ -24,16 +25,24 @@ export class ContactDirectory {
     return Object.keys(this.get(id)?.addresses ?? {});
   }
 
+  address(id: ContactId, mechanism: MechanismId): ContactAddress | undefined {
+    return this.get(id)?.addresses[mechanism];
+  }
+
   /** Every contact with this address on this mechanism (normally one). */
   byAddress(mechanism: MechanismId, address: string): ContactSettings[] {
     const wanted = this.#normalize(mechanism, address);
     return this.#contacts.filter((c) => {
       const own = c.addresses[mechanism];
-      return own !== undefined && this.#normalize(mechanism, own) === wanted;
+      return own !== undefined && this.#normalize(mechanism, own.address) === wanted;
     });
   }
 
   addressesOn(mechanism: MechanismId): string[] {
-    return this.#contacts.flatMap((c) => (c.addresses[mechanism] ? [c.addresses[mechanism]] : []));
+    return this.#contacts.flatMap((c) => (c.addresses[mechanism] ? [c.addresses[mechanism].address] : []));
+  }
+
+  with(contact: ContactSettings): ContactDirectory {
+    return new ContactDirectory([...this.#contacts, contact], this.#normalize);
   }
 }

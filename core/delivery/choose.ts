@@ -1,0 +1,52 @@
+// Chooses, for one message, the delivery manager and its configuration: the sender's choice if they
+// made one, else the first rule matching the message's properties, else "sequential"; the
+// configuration named by the rule, else the one named after the priority, else "Normal", else every
+// mechanism in the order they are set up.
+import { configurationNameFor, type MechanismId, type Priority } from '../../shared/domain';
+import type { DeliveryConfiguration, DeliveryStep } from '../../shared/delivery';
+import type { Settings } from '../../shared/settings';
+
+export interface MessageProperties {
+  readonly priority: Priority;
+  readonly expiring: boolean;
+  /** The manager the sender chose (or that took charge before a restart), if any. */
+  readonly manager?: string;
+  /** The configuration recorded for the message before a restart, if any. */
+  readonly configuration?: string;
+}
+
+export interface DeliveryChoice {
+  readonly manager: string;
+  readonly configuration: DeliveryConfiguration;
+}
+
+export const DEFAULT_MANAGER = 'sequential';
+
+export function defaultSteps(mechanisms: readonly MechanismId[]): DeliveryStep[] {
+  return mechanisms.map((mechanism) => ({ mechanism, parallelWithNext: false, verify: 'accepted', ask: false }));
+}
+
+export function chooseDelivery(
+  properties: MessageProperties,
+  delivery: Settings['delivery'],
+  installed: readonly string[],
+  mechanisms: readonly MechanismId[],
+): DeliveryChoice | undefined {
+  const has = (id: string | undefined): id is string => id !== undefined && installed.includes(id);
+  const rule = delivery.rules.find(
+    (r) => has(r.manager) && (r.priority === undefined || r.priority === properties.priority) && (r.expiring === undefined || r.expiring === properties.expiring),
+  );
+  const manager = has(properties.manager) ? properties.manager : (rule?.manager ?? (has(DEFAULT_MANAGER) ? DEFAULT_MANAGER : installed[0]));
+  if (manager === undefined) return undefined;
+  const configurations = delivery.managers[manager]?.configurations ?? {};
+  const wanted = [
+    properties.configuration,
+    rule?.manager === manager ? rule.configuration : undefined,
+    configurationNameFor(properties.priority),
+    'Normal',
+  ];
+  for (const name of wanted) {
+    if (name !== undefined && configurations[name]) return { manager, configuration: { name, steps: configurations[name] } };
+  }
+  return { manager, configuration: { name: configurationNameFor(properties.priority), steps: defaultSteps(mechanisms) } };
+}

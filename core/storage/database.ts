@@ -1,0 +1,75 @@
+// The SQLite database (better-sqlite3, WAL) that holds message history, the outbox, every attempt and
+// the strangers who wrote. Schema changes are numbered migrations, applied in order at open.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type Db = Database.Database;
+
+/** Each entry moves the schema one version up; never edit one that has shipped, add a new one. */
+export const migrations: readonly string[] = [
+  // 1: messages (the outbox is the outgoing ones still 'sending') and attempts
+  `CREATE TABLE messages (
+     id TEXT PRIMARY KEY,
+     contact_id TEXT NOT NULL,
+     direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+     body TEXT NOT NULL,
+     state TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     priority TEXT NOT NULL DEFAULT 'normal',
+     expires_at INTEGER,
+     chosen_manager TEXT,
+     manager TEXT,
+     configuration TEXT,
+     failure TEXT
+   );
+   CREATE INDEX messages_by_contact ON messages (contact_id, at);
+   CREATE INDEX messages_by_state ON messages (state);
+   CREATE TABLE attempts (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+     manager TEXT NOT NULL,
+     configuration TEXT NOT NULL,
+     mechanism TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     ended_at INTEGER,
+     outcome TEXT NOT NULL,
+     detail TEXT
+   );
+   CREATE INDEX attempts_by_message ON attempts (message_id);`,
+  // 2: people not in the contact list who wrote
+  `CREATE TABLE strangers (
+     id TEXT PRIMARY KEY,
+     mechanism TEXT NOT NULL,
+     address TEXT NOT NULL,
+     first_message TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     ignored INTEGER NOT NULL DEFAULT 0,
+     UNIQUE (mechanism, address)
+   );`,
+];
+
+export function openDatabase(directory: string): Db {
+  fs.mkdirSync(directory, { recursive: true });
+  const db = new Database(path.join(directory, 'switchboard.sqlite3'));
+  db.pragma('journal_mode = WAL');
+  // FULL: a message acknowledged to the sender is on disk even if the machine loses power next.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(`the message database is from a newer Switchboard (schema ${current}, this one knows ${migrations.length})`);
+  }
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
