@@ -137,6 +137,7 @@ export function createCore(options: CoreOptions): Core {
   });
   const deliveries = delivery;
   managers.onChange(() => events.emit('delivery:managersChanged', managers.views()));
+  registry.onChange(() => events.emit('mechanisms:changed', registry.views()));
   const userPlugins = userPluginFolder(
     options.userPluginDir ?? path.join(options.dataDir, 'delivery-managers'),
     managers,
@@ -158,6 +159,7 @@ export function createCore(options: CoreOptions): Core {
     'messages:list': ({ contactId }) => store.list(contactId),
     'messages:send': (request) => deliveries.send(request),
     'messages:retry': ({ messageId }) => deliveries.retry(messageId),
+    'mechanisms:list': () => registry.views(),
     'delivery:managers': () => managers.views(),
     'delivery:prompts': () => deliveries.prompts(),
     'delivery:answer': ({ promptId, send }) => (deliveries.answer(promptId, send), null),

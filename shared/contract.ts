@@ -11,6 +11,7 @@ import type {
   DeliveryPrompt,
   DiagnosticsEntry,
   FocusRequest,
+  MechanismView,
   MessageView,
   StrangerView,
 } from './domain';
@@ -44,6 +45,7 @@ export const requests = {
     }),
   ),
   'messages:retry': request<MessageView>()(z.strictObject({ messageId: id })),
+  'mechanisms:list': request<MechanismView[]>()(z.strictObject({})),
   'delivery:managers': request<DeliveryManagerView[]>()(z.strictObject({})),
   'delivery:prompts': request<DeliveryPrompt[]>()(z.strictObject({})),
   'delivery:answer': request<null>()(z.strictObject({ promptId: id, send: z.boolean() })),
@@ -58,6 +60,7 @@ export const events = {
   'contacts:changed': event<ContactView[]>(),
   'messages:changed': event<MessageView>(),
   'delivery:failed': event<DeliveryFailure>(),
+  'mechanisms:changed': event<MechanismView[]>(),
   'delivery:prompted': event<DeliveryPrompt>(),
   'delivery:answered': event<{ promptId: string }>(),
   'delivery:managersChanged': event<DeliveryManagerView[]>(),

@@ -65,6 +65,14 @@ export interface MessageView {
   readonly failure?: string;
 }
 
+/** A mechanism as the settings screens see it: its id, what kind it is, and whether it can send now. */
+export interface MechanismView {
+  readonly id: MechanismId;
+  readonly kind: string;
+  readonly state: 'active' | 'connecting' | 'inactive';
+  readonly reason?: string;
+}
+
 /** A delivery manager the sender may choose from, by its display name. */
 export interface DeliveryManagerView {
   readonly id: string;

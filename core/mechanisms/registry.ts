@@ -1,7 +1,7 @@
 // The mechanism registry: the running mechanisms, their status, and the only door to them. A plugin
 // that throws or hangs is contained here: it is marked inactive with a reason and the core goes on.
 import { EventEmitter } from 'node:events';
-import type { MechanismId, PresenceShow } from '../../shared/domain';
+import type { MechanismId, MechanismView, PresenceShow } from '../../shared/domain';
 import type { Logger, Mechanism, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
 
 export interface RegistryHooks {
@@ -101,6 +101,20 @@ export class MechanismRegistry {
       const timer = setTimeout(done, ms);
       this.#changes.on('change', check);
     });
+  }
+
+  views(): MechanismView[] {
+    return [...this.#running.values()].map((r) => ({
+      id: r.id,
+      kind: r.plugin.displayName,
+      state: r.status.state,
+      ...(r.status.state === 'inactive' && { reason: r.status.reason }),
+    }));
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#changes.on('change', listener);
+    return () => this.#changes.off('change', listener);
   }
 
   plugin(id: MechanismId): MechanismPlugin | undefined {

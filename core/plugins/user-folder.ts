@@ -75,13 +75,14 @@ export function userPluginFolder(
   return {
     async start() {
       fs.mkdirSync(directory, { recursive: true });
-      await rescan();
+      // Watch before the first scan, so that nothing added in between is missed.
       watcher = fs.watch(directory, { recursive: true }, () => {
         // Editors write in several steps: act once the folder is quiet.
         clearTimeout(timer);
         timer = setTimeout(() => void rescan(), 200);
       });
       watcher.on('error', (error) => log.warn(`cannot watch ${directory}: ${error.message}`));
+      await rescan();
     },
     stop() {
       clearTimeout(timer);

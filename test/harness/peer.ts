@@ -10,6 +10,8 @@ export interface Peer {
   /** Resolves with the next (or an already received) message whose body matches. */
   receive(match: (body: string) => boolean, timeoutMs?: number): Promise<{ from: string; body: string; originId?: string }>;
   offline(): Promise<void>;
+  /** Sends a delivery receipt for a message id, as the device does when it has the message. */
+  confirm(to: string, messageId: string): Promise<void>;
   /** Whether this peer's device answers receipt requests (XEP-0184), as a real client does when on. */
   receipts: boolean;
   /** Every message received so far. */
@@ -34,8 +36,8 @@ export async function startPeer(options: { service: string; domain: string; jid:
   xmpp.on('stanza', (stanza: XmppStanza) => {
     if (stanza.is('presence') && stanza.attrs.type === 'subscribe' && stanza.attrs.from) {
       // Approve, and ask back, as a person accepting a contact request does.
-      void xmpp.send(xml('presence', { to: stanza.attrs.from, type: 'subscribed' }));
-      void xmpp.send(xml('presence', { to: stanza.attrs.from, type: 'subscribe' }));
+      void xmpp.send(xml('presence', { to: stanza.attrs.from, type: 'subscribed' })).catch(() => undefined);
+      void xmpp.send(xml('presence', { to: stanza.attrs.from, type: 'subscribe' })).catch(() => undefined);
     } else if (stanza.is('message') && stanza.getChildText('body')) {
       const message = {
         from: stanza.attrs.from ?? '',
@@ -45,7 +47,7 @@ export async function startPeer(options: { service: string; domain: string; jid:
       };
       received.push(message);
       if (state.receipts && stanza.attrs.id && stanza.getChild('request', 'urn:xmpp:receipts')) {
-        void xmpp.send(xml('message', { to: message.from }, xml('received', { xmlns: 'urn:xmpp:receipts', id: stanza.attrs.id })));
+        void xmpp.send(xml('message', { to: message.from }, xml('received', { xmlns: 'urn:xmpp:receipts', id: stanza.attrs.id }))).catch(() => undefined);
       }
       arrivals.emit('message');
     }
@@ -74,6 +76,9 @@ export async function startPeer(options: { service: string; domain: string; jid:
         if (found) return found;
         await once(arrivals, 'message', { signal });
       }
+    },
+    async confirm(to, messageId) {
+      await xmpp.send(xml('message', { to }, xml('received', { xmlns: 'urn:xmpp:receipts', id: messageId })));
     },
     async offline() {
       await xmpp.stop().catch(() => undefined);

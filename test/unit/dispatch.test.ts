@@ -15,6 +15,7 @@ const handlers: Handlers = {
   },
   'messages:send': ({ body, priority }) => ({ ...sent, body, priority }),
   'messages:retry': () => sent,
+  'mechanisms:list': () => [],
   'delivery:managers': () => [],
   'delivery:prompts': () => [],
   'delivery:answer': () => null,

@@ -1,0 +1,79 @@
+// Runs the real core (the one both hosts run) in the test process, with its settings written as the
+// documented JSON file, and records every event it emits so tests can wait on them.
+import { EventEmitter, once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore, type Core } from '../../core/app';
+import { dispatch } from '../../core/ipc/dispatch';
+import { confSettingsBackend } from '../../core/settings/conf-backend';
+import { builtinDeliveryManagers, builtinMechanisms } from '../../plugins/builtin';
+import { eventNames, type EventName, type EventPayload, type RequestInput, type RequestName, type RequestResult } from '../../shared/contract';
+import type { DeliveryFailure } from '../../shared/domain';
+import type { SettingsInput } from '../../shared/settings';
+
+export interface CoreHarness {
+  readonly core: Core;
+  readonly dir: string;
+  readonly notified: DeliveryFailure[];
+  readonly logs: string[];
+  readonly seen: { name: EventName; payload: unknown }[];
+  call<K extends RequestName>(name: K, input: RequestInput<K>): Promise<RequestResult<K>>;
+  /** Resolves with the first event (already seen or to come) of that name matching `match`. */
+  event<K extends EventName>(name: K, match?: (payload: EventPayload<K>) => boolean, timeoutMs?: number): Promise<EventPayload<K>>;
+  stop(): Promise<void>;
+}
+
+export function startCore(settings: SettingsInput, options: { dir?: string; settleMs?: number } = {}): CoreHarness {
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sb-core-'));
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
+  const logs: string[] = [];
+  const notified: DeliveryFailure[] = [];
+  const seen: { name: EventName; payload: unknown }[] = [];
+  const arrivals = new EventEmitter();
+  const line = (level: string) => (m: string) => void logs.push(`${level} ${m}`);
+  const core = createCore({
+    settings: confSettingsBackend(dir),
+    dataDir: dir,
+    mechanisms: builtinMechanisms(),
+    deliveryManagers: builtinDeliveryManagers(),
+    log: { info: line('info'), warn: line('warn'), error: line('error') },
+    notify: (failure) => void notified.push(failure),
+    settleMs: options.settleMs ?? 10_000,
+  });
+  for (const name of eventNames) {
+    core.events.on(name, (payload: unknown) => {
+      seen.push({ name, payload });
+      arrivals.emit('event');
+    });
+  }
+  core.start();
+  return {
+    core,
+    dir,
+    notified,
+    logs,
+    seen,
+    async call(name, input) {
+      const result = await dispatch(core.handlers, name, input);
+      if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
+      return result.value as never;
+    },
+    async event(name, match = () => true, timeoutMs = 30_000) {
+      const signal = AbortSignal.timeout(timeoutMs);
+      let from = 0;
+      for (;;) {
+        for (; from < seen.length; from++) {
+          const e = seen[from]!;
+          if (e.name === name && match(e.payload as never)) return e.payload as never;
+        }
+        try {
+          await once(arrivals, 'event', { signal });
+        } catch {
+          throw new Error(`no ${name} event matched within ${timeoutMs} ms; log:\n${logs.slice(-30).join('\n')}`);
+        }
+      }
+    },
+    stop: () => core.stop(),
+  };
+}
