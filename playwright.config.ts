@@ -14,7 +14,7 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      testMatch: /browser\.spec\.ts/,
+      testMatch: /(browser|routing)\.spec\.ts/,
       use: {
         browserName: 'chromium',
         launchOptions: {

@@ -15,7 +15,7 @@ import { CoreEvents } from './events';
 import { NotFoundError, type Handlers } from './ipc/handlers';
 import { MechanismRegistry } from './mechanisms/registry';
 import { MessageStore } from './messages/store';
-import { userPluginFolder } from './plugins/user-folder';
+import { userPluginFolder } from './delivery/plugin-folder';
 import { PresenceService } from './presence/service';
 import { loadSettings, type SettingsBackend } from './settings/store';
 import { openDatabase } from './storage/database';

@@ -19,17 +19,18 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 app.whenReady().then(() => {
   const configDir = process.env.SWITCHBOARD_CONFIG_DIR ?? app.getPath('userData');
+  const { window, url } = createMainWindow(distDir);
   const core = createCore({
     settings: electronSettingsBackend(configDir),
     dataDir: configDir,
     mechanisms: builtinMechanisms(),
     deliveryManagers: builtinDeliveryManagers(),
     log,
+    notify: (failure) =>
+      notifyFailure(window, failure, () => core.events.emit('conversation:focus', { contactId: failure.contactId })),
   });
-  const { window, url } = createMainWindow(distDir);
   const unwire = wireIpc(core, window, url, log);
   createTray(window);
-  core.events.on('delivery:failed', (failure) => notifyFailure(window, failure));
   core.start();
   app.on('second-instance', () => window.show());
   let quitting = false;

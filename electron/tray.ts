@@ -28,12 +28,14 @@ export function createTray(window: BrowserWindow): Tray {
   return tray;
 }
 
-export function notifyFailure(window: BrowserWindow, failure: DeliveryFailure): void {
+/** Tells the sender who could not be reached; a click brings the window up on that conversation. */
+export function notifyFailure(window: BrowserWindow, failure: DeliveryFailure, openConversation: () => void): void {
   if (!Notification.isSupported()) return;
   const notification = new Notification({ title: `Could not reach ${failure.contactName}`, body: failure.reason });
   notification.on('click', () => {
     window.show();
     window.focus();
+    openConversation();
   });
   notification.show();
 }

@@ -1,6 +1,10 @@
-// The main window: problems to fix, the latest delivery failure, the contact list and the conversation.
+// The main window: problems to fix, the latest delivery failure, questions before intrusive steps,
+// the contact list with new people, and the conversation or the settings screen.
 import { ContactList } from './ContactList';
 import { Conversation } from './Conversation';
+import { NewPeople } from './NewPeople';
+import { PromptDialog } from './PromptDialog';
+import { Settings } from './Settings';
 import { useStore } from './store';
 
 export function App() {
@@ -9,6 +13,8 @@ export function App() {
   const notice = useStore((s) => s.notice);
   const dismiss = useStore((s) => s.dismissNotice);
   const select = useStore((s) => s.select);
+  const view = useStore((s) => s.view);
+  const openSettings = useStore((s) => s.openSettings);
   return (
     <div className="app">
       {(problems.length > 0 || error) && (
@@ -32,9 +38,14 @@ export function App() {
         <nav className="sidebar">
           <h1>Switchboard</h1>
           <ContactList />
+          <NewPeople />
+          <button type="button" className="settings-button" onClick={() => void openSettings()}>
+            Settings
+          </button>
         </nav>
-        <Conversation />
+        {view === 'settings' ? <Settings /> : <Conversation />}
       </main>
+      <PromptDialog />
     </div>
   );
 }

@@ -1,8 +1,9 @@
 // One conversation with one person: the messages both ways, each with its state, and a compose box.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import type { MessageView } from '../../shared/domain';
-import { useStore } from './store';
+import { Compose } from './Compose';
 import { PresenceGlyph } from './PresenceGlyph';
+import { useStore } from './store';
 
 const stateLabels: Record<MessageView['state'], string> = {
   sending: 'Sending…',
@@ -14,17 +15,22 @@ const stateLabels: Record<MessageView['state'], string> = {
 };
 
 function Message({ message }: { message: MessageView }) {
+  const retry = useStore((s) => s.retry);
   return (
     <li className={`message message-${message.direction} message-${message.state}`} data-state={message.state}>
       {/* Text content only: React escapes it, so a message can never become markup. */}
       <p className="message-body">{message.body}</p>
       <p className="message-meta">
         <time dateTime={new Date(message.at).toISOString()}>{new Date(message.at).toLocaleTimeString()}</time>
+        {message.priority === 'urgent' && <span className="message-urgent">Urgent</span>}
         {message.direction === 'out' && <span className="message-state">{stateLabels[message.state]}</span>}
       </p>
-      {message.failure && (
+      {message.state === 'failed' && (
         <p className="message-failure" role="status">
-          {message.failure}
+          {message.failure}{' '}
+          <button type="button" onClick={() => void retry(message.id)}>
+            Retry
+          </button>
         </p>
       )}
     </li>
@@ -35,8 +41,6 @@ export function Conversation() {
   const selected = useStore((s) => s.selected);
   const contact = useStore((s) => s.contacts.find((c) => c.id === s.selected));
   const messages = useStore((s) => (s.selected ? s.messages[s.selected] : undefined)) ?? [];
-  const send = useStore((s) => s.send);
-  const [draft, setDraft] = useState('');
   const end = useRef<HTMLLIElement>(null);
 
   // A block body on purpose: the effect must return nothing (newer scrollIntoView returns a promise).
@@ -45,13 +49,6 @@ export function Conversation() {
   }, [messages.length]);
 
   if (!selected || !contact) return <section className="conversation empty">Choose a contact to start talking.</section>;
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const body = draft.trim();
-    if (!body) return;
-    if (await send(body)) setDraft('');
-  };
 
   return (
     <section className="conversation" aria-label={`Conversation with ${contact.name}`}>
@@ -65,20 +62,7 @@ export function Conversation() {
         ))}
         <li ref={end} aria-hidden="true" />
       </ol>
-      <form className="compose" onSubmit={(e) => void submit(e)}>
-        <textarea
-          aria-label={`Message to ${contact.name}`}
-          value={draft}
-          rows={2}
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) void submit(e);
-          }}
-        />
-        <button type="submit" disabled={!draft.trim()}>
-          Send
-        </button>
-      </form>
+      <Compose contactName={contact.name} />
     </section>
   );
 }

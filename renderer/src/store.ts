@@ -1,21 +1,51 @@
-// The renderer's state (zustand): contacts with their glyphs, the open conversation, problems to show.
+// The renderer's state (zustand): contacts with their glyphs, conversations, questions from delivery
+// managers, new people who wrote, and the settings screen's data. Everything arrives through the
+// contract's API; nothing here knows which host carries it.
 import { create } from 'zustand';
-import type { ContactId, ContactView, MessageView } from '../../shared/domain';
+import type {
+  ContactId,
+  ContactView,
+  DeliveryManagerView,
+  DeliveryPrompt,
+  DiagnosticsEntry,
+  MechanismView,
+  MessageView,
+  Priority,
+  StrangerView,
+} from '../../shared/domain';
 import type { Result } from '../../shared/result';
 import { api } from './api';
 
+export interface SendOptions {
+  priority: Priority;
+  expiresInSeconds?: number;
+  manager?: string;
+}
+
 interface State {
+  view: 'conversations' | 'settings';
   contacts: ContactView[];
   selected: ContactId | undefined;
   messages: Record<ContactId, MessageView[]>;
   problems: readonly string[];
+  managers: DeliveryManagerView[];
+  prompts: DeliveryPrompt[];
+  strangers: StrangerView[];
+  mechanisms: MechanismView[];
+  diagnostics: DiagnosticsEntry[];
   /** The last thing that went wrong talking to the core, shown until the next success. */
   error: string | undefined;
   /** The latest delivery failure, told to the sender whichever conversation is open. */
   notice: { contactId: ContactId; text: string } | undefined;
   dismissNotice(): void;
   select(id: ContactId): Promise<void>;
-  send(body: string): Promise<boolean>;
+  send(body: string, options: SendOptions): Promise<boolean>;
+  retry(messageId: string): Promise<void>;
+  answer(promptId: string, send: boolean): Promise<void>;
+  accept(strangerId: string, name: string): Promise<void>;
+  ignore(strangerId: string): Promise<void>;
+  openSettings(): Promise<void>;
+  closeSettings(): void;
 }
 
 function upsert(list: readonly MessageView[], message: MessageView): MessageView[] {
@@ -31,40 +61,89 @@ function value<T>(result: Result<T>, onError: (message: string) => void): T | un
 
 export const useStore = create<State>()((set, get) => {
   const setError = (error: string) => set({ error });
+  const put = (message: MessageView) =>
+    set((s) => ({ messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) } }));
   return {
+    view: 'conversations',
     contacts: [],
     selected: undefined,
     messages: {},
     problems: [],
+    managers: [],
+    prompts: [],
+    strangers: [],
+    mechanisms: [],
+    diagnostics: [],
     error: undefined,
     notice: undefined,
     dismissNotice: () => set({ notice: undefined }),
     async select(id) {
-      set({ selected: id });
+      set({ selected: id, view: 'conversations' });
       const messages = value(await api.messages.list({ contactId: id }), setError);
       if (messages) set((s) => ({ messages: { ...s.messages, [id]: messages.reduce(upsert, s.messages[id] ?? []) } }));
     },
-    async send(body) {
+    async send(body, options) {
       const contactId = get().selected;
       if (!contactId) return false;
-      const message = value(await api.messages.send({ contactId, body }), setError);
+      const message = value(await api.messages.send({ contactId, body, ...options }), setError);
       if (!message) return false;
-      set((s) => ({ error: undefined, messages: { ...s.messages, [contactId]: upsert(s.messages[contactId] ?? [], message) } }));
+      set({ error: undefined });
+      put(message);
       return true;
     },
+    async retry(messageId) {
+      const message = value(await api.messages.retry({ messageId }), setError);
+      if (message) put(message);
+    },
+    async answer(promptId, send) {
+      set((s) => ({ prompts: s.prompts.filter((p) => p.id !== promptId) }));
+      value(await api.delivery.answer({ promptId, send }), setError);
+    },
+    async accept(strangerId, name) {
+      const contact = value(await api.strangers.accept({ strangerId, name }), setError);
+      if (contact) await get().select(contact.id);
+    },
+    async ignore(strangerId) {
+      value(await api.strangers.ignore({ strangerId }), setError);
+    },
+    async openSettings() {
+      set({ view: 'settings' });
+      const [diagnostics, mechanisms] = await Promise.all([api.diagnostics.list({}), api.mechanisms.list({})]);
+      set({ diagnostics: value(diagnostics, setError) ?? [], mechanisms: value(mechanisms, setError) ?? [] });
+    },
+    closeSettings: () => set({ view: 'conversations' }),
   };
 });
 
 /** Loads the first state and follows the core's events. */
 export async function connectStore(): Promise<void> {
-  const { setState } = useStore;
+  const { setState, getState } = useStore;
+  const setError = (error: string) => setState({ error });
   api.contacts.onChanged((contacts) => setState({ contacts }));
   api.app.onChanged((state) => setState({ problems: state.problems }));
-  api.messages.onChanged((message) =>
-    setState((s) => ({ messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) } })),
-  );
+  api.messages.onChanged((message) => {
+    setState((s) => ({ messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) } }));
+    if (getState().view === 'settings') void api.diagnostics.list({}).then((r) => r.ok && setState({ diagnostics: r.value }));
+  });
   api.delivery.onFailed((failure) => setState({ notice: { contactId: failure.contactId, text: failure.reason } }));
-  const [contacts, state] = await Promise.all([api.contacts.list({}), api.app.state({})]);
-  const setError = (error: string) => setState({ error });
-  setState({ contacts: value(contacts, setError) ?? [], problems: value(state, setError)?.problems ?? [] });
+  api.delivery.onPrompted((prompt) => setState((s) => ({ prompts: [...s.prompts.filter((p) => p.id !== prompt.id), prompt] })));
+  api.delivery.onAnswered(({ promptId }) => setState((s) => ({ prompts: s.prompts.filter((p) => p.id !== promptId) })));
+  api.delivery.onManagersChanged((managers) => setState({ managers }));
+  api.strangers.onChanged((strangers) => setState({ strangers }));
+  api.mechanisms.onChanged((mechanisms) => setState({ mechanisms }));
+  api.conversation.onFocus(({ contactId }) => void getState().select(contactId));
+  const [contacts, state, managers, prompts, strangers] = await Promise.all([
+    api.contacts.list({}),
+    api.app.state({}),
+    api.delivery.managers({}),
+    api.delivery.prompts({}),
+    api.strangers.list({}),
+  ]);
+  setState({
+    contacts: value(contacts, setError) ?? [],
+    problems: value(state, setError)?.problems ?? [],
+    managers: value(managers, setError) ?? [],
+    prompts: value(prompts, setError) ?? [],
+    strangers: value(strangers, setError) ?? [],
+  });
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { DeliveryManagerPlugin } from '../../shared/delivery';
 import type { Logger } from '../../shared/mechanism';
 import { describeIssues } from '../../shared/settings';
-import type { DeliveryManagerStore } from '../delivery/managers';
+import type { DeliveryManagerStore } from './managers';
 
 const manifestSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes'),

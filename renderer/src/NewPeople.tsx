@@ -1,0 +1,46 @@
+// People not in the contact list who wrote. The address is shown here, and only here, because the
+// user needs it to decide who this is; once accepted, they are a contact like any other.
+import { useState } from 'react';
+import type { StrangerView } from '../../shared/domain';
+import { useStore } from './store';
+
+function Request({ stranger }: { stranger: StrangerView }) {
+  const accept = useStore((s) => s.accept);
+  const ignore = useStore((s) => s.ignore);
+  const [name, setName] = useState('');
+  return (
+    <li className="stranger" aria-label="Message from someone new">
+      <p className="stranger-address">{stranger.address}</p>
+      <p className="stranger-message">“{stranger.firstMessage}”</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name.trim()) void accept(stranger.id, name.trim());
+        }}
+      >
+        <input aria-label="Name for this contact" placeholder="Name" value={name} onChange={(e) => setName(e.target.value)} />
+        <button type="submit" disabled={!name.trim()}>
+          Add contact
+        </button>
+        <button type="button" onClick={() => void ignore(stranger.id)}>
+          Ignore
+        </button>
+      </form>
+    </li>
+  );
+}
+
+export function NewPeople() {
+  const strangers = useStore((s) => s.strangers);
+  if (!strangers.length) return null;
+  return (
+    <section className="new-people" aria-label="New people">
+      <h2>New people</h2>
+      <ul>
+        {strangers.map((s) => (
+          <Request key={s.id} stranger={s} />
+        ))}
+      </ul>
+    </section>
+  );
+}

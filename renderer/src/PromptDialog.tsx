@@ -1,0 +1,24 @@
+// A delivery manager's question before an intrusive step. It names the person and the urgency, never
+// the mechanism: the sender decides whether to disturb someone, not how.
+import { useStore } from './store';
+
+export function PromptDialog() {
+  const prompt = useStore((s) => s.prompts[0]);
+  const answer = useStore((s) => s.answer);
+  if (!prompt) return null;
+  return (
+    <div className="dialog-backdrop">
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="prompt-question">
+        <p id="prompt-question">{prompt.question}</p>
+        <div className="dialog-buttons">
+          <button type="button" onClick={() => void answer(prompt.id, true)}>
+            Yes, try it
+          </button>
+          <button type="button" onClick={() => void answer(prompt.id, false)}>
+            No
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+// End to end in Chromium: the sender's side of routing. Urgency chosen in the compose box, the question
+// before paging (yes, then no, then Retry), a stranger accepted as a contact, and the diagnostics in
+// settings. "pager" is an XMPP account standing in for the SMS gateway until that mechanism exists.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { startHostProcess, type HostProcess } from '../harness/host-process';
+import { startPeer, type Peer } from '../harness/peer';
+import { startProsody, type ProsodyServer } from '../harness/prosody';
+import { visibleWords } from './world';
+
+let server: ProsodyServer;
+let host: HostProcess | undefined;
+const peers: Peer[] = [];
+
+test.afterEach(async ({}, testInfo) => {
+  if (host && testInfo.status !== testInfo.expectedStatus) fs.writeFileSync(testInfo.outputPath('host.log'), host.output());
+  await host?.kill('SIGTERM');
+  await Promise.all(peers.splice(0).map((p) => p.offline()));
+  await server?.stop();
+});
+
+test('the sender decides before paging, retries, accepts a stranger and reads the diagnostics', async ({ page }) => {
+  server = await startProsody({ domain: 'route.switchboard.test' });
+  const me = server.createAccount('me');
+  const myPager = server.createAccount('mypager');
+  const john = server.createAccount('john');
+  const johnPagerAccount = server.createAccount('johnpager');
+  const pamela = server.createAccount('pamela');
+  const account = (a: { jid: string; password: string }) => ({ plugin: 'xmpp', jid: a.jid, password: a.password, service: server.service, caFile: server.caFile });
+  const steps = [{ mechanism: 'im', verify: { receiptWithinSeconds: 2 } }, { mechanism: 'pager', ask: true }];
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-route-'));
+  fs.writeFileSync(
+    path.join(configDir, 'settings.json'),
+    JSON.stringify({
+      accounts: { im: account(me), pager: account(myPager) },
+      contacts: [{ id: 'john', name: 'John Smith', addresses: { im: john.jid, pager: johnPagerAccount.jid } }],
+      delivery: { managers: { escalating: { configurations: { Normal: steps, Urgent: steps } } }, rules: [{ manager: 'escalating' }] },
+    }),
+  );
+  const johnIm = await startPeer({ service: server.service, domain: server.domain, ...john });
+  const johnPager = await startPeer({ service: server.service, domain: server.domain, ...johnPagerAccount });
+  johnPager.receipts = true;
+  peers.push(johnIm, johnPager);
+  const secrets = [john.jid, johnPagerAccount.jid, me.jid, server.domain, 'xmpp', 'pager'];
+
+  host = await startHostProcess(configDir);
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'John Smith' }).click();
+  const compose = page.getByRole('textbox', { name: 'Message to John Smith' });
+
+  // Urgent: IM first; with no receipt in time, Switchboard asks before paging.
+  await page.getByLabel('Urgency').selectOption('urgent');
+  await compose.fill('Meeting moved to 4');
+  await compose.press('Enter');
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('John Smith has not been reached yet. It is urgent.');
+  const words = await visibleWords(page);
+  for (const secret of secrets) expect(words, `the window shows "${secret}"`).not.toContain(secret.toLowerCase());
+  expect(johnPager.received).toEqual([]);
+  await dialog.getByRole('button', { name: 'Yes, try it' }).click();
+  await johnPager.receive((b) => b === 'Meeting moved to 4');
+  const first = page.locator('.message-out', { hasText: 'Meeting moved to 4' });
+  await expect(first).toHaveAttribute('data-state', 'delivered');
+  await expect(first).toContainText('Urgent');
+
+  // The sender says no: the message fails, says why, and offers Retry.
+  await compose.fill('Second thought');
+  await compose.press('Enter');
+  await dialog.getByRole('button', { name: 'No' }).click();
+  const second = page.locator('.message-out', { hasText: 'Second thought' });
+  await expect(second).toHaveAttribute('data-state', 'failed');
+  await expect(second).toContainText('Not delivered: you chose not to try another way of reaching John Smith.');
+  await expect(page.locator('.notice')).toContainText('John Smith');
+  await second.getByRole('button', { name: 'Retry' }).click();
+  await dialog.getByRole('button', { name: 'Yes, try it' }).click();
+  await johnPager.receive((b) => b === 'Second thought');
+  await expect(second).toHaveAttribute('data-state', 'delivered');
+  expect(johnIm.received.filter((m) => m.body === 'Second thought')).toHaveLength(1); // the retry did not resend where it was accepted
+
+  // Someone new writes: they wait in "New people" until accepted, then are a contact like any other.
+  const stranger = await startPeer({ service: server.service, domain: server.domain, ...pamela });
+  peers.push(stranger);
+  await stranger.say(me.jid, 'Hello from the conference!');
+  const request = page.getByRole('region', { name: 'New people' });
+  await expect(request).toContainText('Hello from the conference!');
+  await request.getByRole('textbox', { name: 'Name for this contact' }).fill('Pamela White');
+  await request.getByRole('button', { name: 'Add contact' }).click();
+  await expect(page.getByRole('region', { name: 'Conversation with Pamela White' })).toContainText('Hello from the conference!');
+  await expect(request).toHaveCount(0);
+
+  // The diagnostics, in settings: every attempt with manager, configuration, mechanism and outcome.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const delivery = page.getByRole('article', { name: /Delivery of “Meeting moved to 4” to John Smith/ });
+  await expect(delivery.getByRole('row')).toHaveText([/Manager/, /escalating\s*Urgent\s*im.*accepted: accepted, but no delivery receipt within 2 s/, /escalating\s*Urgent\s*pager.*delivered/]);
+  await expect(page.getByRole('table', { name: 'Accounts' })).toContainText('im');
+  await page.getByRole('button', { name: 'Back to conversations' }).click();
+  await expect(page.getByRole('region', { name: 'Conversation with Pamela White' })).toBeVisible();
+});
