@@ -2,10 +2,11 @@
 import type { DeliveryManagerPlugin } from '../shared/delivery';
 import type { MechanismPlugin } from '../shared/mechanism';
 import broadcast from './broadcast/index';
+import email from './email/index';
 import escalating from './escalating/index';
 import presenceFirst from './presence-first/index';
 import sequential from './sequential/index';
 import xmpp from './xmpp/index';
 
-export const builtinMechanisms = (): MechanismPlugin[] => [xmpp()];
+export const builtinMechanisms = (): MechanismPlugin[] => [xmpp(), email()];
 export const builtinDeliveryManagers = (): DeliveryManagerPlugin[] => [sequential(), presenceFirst(), broadcast(), escalating()];

@@ -4,7 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
-export const packages = { prosody: '/usr/bin/prosody', chromium: '/usr/bin/chromium', openssl: '/usr/bin/openssl' };
+export const packages = {
+  prosody: '/usr/bin/prosody',
+  chromium: '/usr/bin/chromium',
+  openssl: '/usr/bin/openssl',
+  'python3-aiosmtpd': '/usr/lib/python3/dist-packages/aiosmtpd',
+};
 export const installLine = `apt-get install -y ${Object.keys(packages).join(' ')}`;
 
 export function ensureSystem() {

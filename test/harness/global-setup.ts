@@ -3,8 +3,12 @@ import fs from 'node:fs';
 import { ensureTestCa } from './test-ca';
 
 export default function setup(): void {
-  for (const binary of ['/usr/bin/prosody', '/usr/bin/prosodyctl', '/usr/bin/openssl']) {
-    if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: run  apt-get install -y prosody openssl  (or npm test as root, which installs them)`);
+  for (const [binary, pkg] of [
+    ['/usr/bin/prosody', 'prosody'],
+    ['/usr/bin/openssl', 'openssl'],
+    ['/usr/lib/python3/dist-packages/aiosmtpd', 'python3-aiosmtpd'],
+  ]) {
+    if (!fs.existsSync(binary!)) throw new Error(`${binary} is missing: run  apt-get install -y ${pkg}  (or npm test as root, which installs it)`);
   }
   ensureTestCa();
 }

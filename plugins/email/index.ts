@@ -1,0 +1,141 @@
+// The e-mail delivery mechanism: SMTP submission with STARTTLS and authentication (nodemailer).
+// No presence; "accepted" means the server's 250. 5xx is a final failure, 4xx worth retrying.
+import fs from 'node:fs';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { z } from 'zod';
+import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import { describeIssues } from '../../shared/settings';
+import manifest from './manifest.json';
+
+export const accountSchema = z.strictObject({
+  address: z.email('must be an e-mail address'),
+  server: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name'),
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65_535).default(587),
+  user: z.string().min(1, 'is missing'),
+  password: z.string().min(1, 'is missing'),
+  caFile: z.string().min(1).optional(),
+  fromName: z.string().min(1).max(100).optional(),
+});
+
+const addressPattern = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$/;
+const MIN_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 60_000;
+
+interface SmtpError {
+  responseCode?: number;
+  code?: string;
+  response?: string;
+  message?: string;
+}
+
+function outcomeOf(error: SmtpError): { reason: string; final: boolean; connection: boolean } {
+  const code = error.responseCode;
+  if (code !== undefined) return { reason: (error.response ?? error.message ?? String(code)).slice(0, 200), final: code >= 500, connection: false };
+  if (error.code === 'EAUTH') return { reason: 'the server refused the user name or password', final: true, connection: true };
+  return { reason: error.message ?? String(error), final: false, connection: true };
+}
+
+class EmailMechanism implements Mechanism {
+  readonly #ctx: MechanismContext;
+  #transport: Transporter | undefined;
+  #account: z.output<typeof accountSchema> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  #retryMs = MIN_RETRY_MS;
+
+  constructor(ctx: MechanismContext) {
+    this.#ctx = ctx;
+  }
+
+  async start(): Promise<void> {
+    const parsed = accountSchema.safeParse(this.#ctx.account);
+    if (!parsed.success) throw new Error(`the account settings are not valid: ${describeIssues(parsed.error)}`);
+    const account = (this.#account = parsed.data);
+    let ca: string | undefined;
+    if (account.caFile) {
+      try {
+        ca = fs.readFileSync(account.caFile, 'utf8');
+      } catch (error) {
+        throw new Error(`the CA file ${account.caFile} cannot be read (${(error as Error).message})`);
+      }
+    }
+    this.#transport = nodemailer.createTransport({
+      host: account.host ?? account.server,
+      port: account.port,
+      secure: account.port === 465,
+      requireTLS: true, // never send a password or a message in clear
+      auth: { user: account.user, pass: account.password },
+      tls: { servername: account.server, ca, minVersion: 'TLSv1.2' },
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+    });
+    this.#stopped = false;
+    void this.#check();
+  }
+
+  /** Signs in once to know whether sending can work now; retries later when the server is away. */
+  async #check(): Promise<void> {
+    clearTimeout(this.#timer);
+    if (this.#stopped || !this.#transport) return;
+    this.#ctx.status({ state: 'connecting' });
+    try {
+      await this.#transport.verify();
+      this.#retryMs = MIN_RETRY_MS;
+      if (!this.#stopped) this.#ctx.status({ state: 'active' });
+    } catch (error) {
+      const { reason, final } = outcomeOf(error as SmtpError);
+      if (this.#stopped) return;
+      if (final) {
+        this.#ctx.status({ state: 'inactive', reason });
+        return;
+      }
+      this.#ctx.log.warn(`cannot reach the server (${reason}); trying again later`);
+      this.#ctx.status({ state: 'connecting' });
+      // Back-off with jitter, so that a server coming back is not met by every client at once.
+      this.#timer = setTimeout(() => void this.#check(), this.#retryMs * (0.5 + Math.random() / 2));
+      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#transport?.close();
+  }
+
+  async send(address: string, message: OutgoingMessage): Promise<SendOutcome> {
+    const to = address.trim();
+    if (!addressPattern.test(to)) return { ok: false, reason: 'not a valid e-mail address', final: true };
+    if (!this.#transport || !this.#account) return { ok: false, reason: 'not started', final: false };
+    const fromName = message.senderName ?? this.#account.fromName;
+    const firstLine = message.body.split('\n')[0]!.slice(0, 60);
+    try {
+      const info = (await this.#transport.sendMail({
+        from: fromName ? { name: fromName, address: this.#account.address } : this.#account.address,
+        to,
+        subject: firstLine.length < message.body.length ? `${firstLine}…` : firstLine,
+        text: message.body,
+        messageId: `<${message.id}@switchboard.invalid>`,
+        headers: { 'X-Switchboard-Id': message.id },
+      })) as { accepted: unknown[]; rejected: unknown[]; response: string };
+      if (info.rejected.length) return { ok: false, reason: `refused: ${info.response}`, final: true };
+      return { ok: true, level: 'accepted' };
+    } catch (error) {
+      const outcome = outcomeOf(error as SmtpError);
+      if (outcome.connection) void this.#check(); // the server went away: say so until it is back
+      return { ok: false, reason: outcome.reason, final: outcome.final };
+    }
+  }
+}
+
+export default function email(): MechanismPlugin {
+  return {
+    kind: 'mechanism',
+    id: manifest.name,
+    displayName: manifest.displayName,
+    capabilities: { presence: false, receipts: false },
+    normalizeAddress: (address) => address.trim().toLowerCase(),
+    create: (ctx) => new EmailMechanism(ctx),
+  };
+}
