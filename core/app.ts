@@ -130,6 +130,7 @@ export function createCore(options: CoreOptions): Core {
     events,
     managers,
     settings: () => settings.delivery,
+    senderName: () => settings.profile.name,
     mechanisms: () => Object.keys(settings.accounts).filter((id) => mechanismPlugin.has(id)),
     notify: (failure) => options.notify?.(failure),
     log,

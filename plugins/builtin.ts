@@ -6,7 +6,8 @@ import email from './email/index';
 import escalating from './escalating/index';
 import presenceFirst from './presence-first/index';
 import sequential from './sequential/index';
+import sms from './sms/index';
 import xmpp from './xmpp/index';
 
-export const builtinMechanisms = (): MechanismPlugin[] => [xmpp(), email()];
+export const builtinMechanisms = (): MechanismPlugin[] => [xmpp(), email(), sms()];
 export const builtinDeliveryManagers = (): DeliveryManagerPlugin[] => [sequential(), presenceFirst(), broadcast(), escalating()];

@@ -9,6 +9,8 @@ export const packages = {
   chromium: '/usr/bin/chromium',
   openssl: '/usr/bin/openssl',
   'python3-aiosmtpd': '/usr/lib/python3/dist-packages/aiosmtpd',
+  kannel: '/usr/sbin/bearerbox',
+  'kannel-extras': '/usr/lib/kannel/test/fakesmsc',
 };
 export const installLine = `apt-get install -y ${Object.keys(packages).join(' ')}`;
 

@@ -52,6 +52,8 @@ export const deliverySettings = z.strictObject({
 });
 
 export const settingsSchema = z.strictObject({
+  /** You: the name pages and e-mails say they come from. */
+  profile: z.strictObject({ name: z.string().trim().min(1).max(100).optional() }).default({}),
   /** Per mechanism id, its account; `plugin` names the mechanism plugin when the id is not its name. */
   accounts: z.record(z.string().min(1), z.unknown()).default({}),
   contacts: z.array(contactSettings).default([]),

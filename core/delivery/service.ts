@@ -26,6 +26,8 @@ export interface DeliveryDeps {
   readonly events: CoreEvents;
   readonly managers: DeliveryManagerStore;
   readonly settings: () => Settings['delivery'];
+  /** Your name, for mechanisms that must say who a message is from. */
+  readonly senderName: () => string | undefined;
   /** Every mechanism set up, in settings order: the configuration used when none is written. */
   readonly mechanisms: () => readonly MechanismId[];
   /** Tells the sender outside the window (the tray notification in Electron). */
@@ -219,7 +221,13 @@ export class DeliveryService {
             return { ok: false, reason: 'the recipient is not shown available there', final: false };
           }
           const attemptId = store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism });
-          const outcome = await registry.send(mechanism, to.address, { id: message.id, body: message.body, addressSettings: to.settings });
+          const senderName = this.#deps.senderName();
+          const outcome = await registry.send(mechanism, to.address, {
+            id: message.id,
+            body: message.body,
+            addressSettings: to.settings,
+            ...(senderName !== undefined && { senderName }),
+          });
           store.endAttempt(attemptId, outcome.ok ? outcome.level : 'failed', outcome.ok ? undefined : outcome.reason);
           if (!outcome.ok) return outcome;
         } else {

@@ -7,6 +7,8 @@ export default function setup(): void {
     ['/usr/bin/prosody', 'prosody'],
     ['/usr/bin/openssl', 'openssl'],
     ['/usr/lib/python3/dist-packages/aiosmtpd', 'python3-aiosmtpd'],
+    ['/usr/sbin/bearerbox', 'kannel'],
+    ['/usr/lib/kannel/test/fakesmsc', 'kannel-extras'],
   ]) {
     if (!fs.existsSync(binary!)) throw new Error(`${binary} is missing: run  apt-get install -y ${pkg}  (or npm test as root, which installs it)`);
   }

@@ -1,0 +1,164 @@
+// The SMS / pager mechanism: pages through an HTTP sendsms gateway (Kannel). Accepted on HTTP 202;
+// the gateway's delivery report (DLR) to our loopback callback upgrades it to delivered.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { z } from 'zod';
+import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import { describeIssues } from '../../shared/settings';
+import manifest from './manifest.json';
+
+export const accountSchema = z.strictObject({
+  sendsmsUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) address' }),
+  username: z.string().min(1, 'is missing'),
+  password: z.string().min(1, 'is missing'),
+  senderName: z.string().min(1).max(100).optional(),
+  maxLength: z.number().int().min(20).max(1600).default(160),
+  callbackPort: z.number().int().min(0).max(65_535).default(0),
+  caFile: z.string().min(1).optional(),
+});
+
+const MIN_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 60_000;
+
+/** +1 555-1234 → +15551234. */
+export const normalizeNumber = (address: string) => address.replace(/[\s().-]/g, '');
+const numberPattern = /^\+?[0-9]{3,20}$/;
+
+/** SMS alphanumeric senders are at most 11 characters of letters, digits and spaces. */
+export function alphanumericSender(name: string): string {
+  return name.replace(/[^A-Za-z0-9 ]/g, '').trim().slice(0, 11).trim() || 'Switchboard';
+}
+
+/** The page's text: shortened to fit, with "..." where it was cut ("…" is not in the GSM alphabet). */
+export function pageText(body: string, maxLength: number): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length <= maxLength ? flat : `${flat.slice(0, maxLength - 3).trimEnd()}...`;
+}
+
+class SmsMechanism implements Mechanism {
+  readonly #ctx: MechanismContext;
+  #account: z.output<typeof accountSchema> | undefined;
+  #ca: string | undefined;
+  #callback: http.Server | undefined;
+  #callbackUrl = '';
+  readonly #token = randomBytes(16).toString('hex');
+  #timer: NodeJS.Timeout | undefined;
+  #retryMs = MIN_RETRY_MS;
+  #stopped = false;
+
+  constructor(ctx: MechanismContext) {
+    this.#ctx = ctx;
+  }
+
+  async start(): Promise<void> {
+    const parsed = accountSchema.safeParse(this.#ctx.account);
+    if (!parsed.success) throw new Error(`the account settings are not valid: ${describeIssues(parsed.error)}`);
+    this.#account = parsed.data;
+    if (parsed.data.caFile) this.#ca = fs.readFileSync(parsed.data.caFile, 'utf8');
+    this.#stopped = false;
+    await this.#listenForReports(parsed.data.callbackPort);
+    void this.#check();
+  }
+
+  /** Delivery reports come to 127.0.0.1 only, and must carry this run's token. */
+  async #listenForReports(port: number): Promise<void> {
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const [, kind, token, messageId] = url.pathname.split('/');
+      const good = token !== undefined && token.length === this.#token.length && timingSafeEqual(Buffer.from(token), Buffer.from(this.#token));
+      if (kind !== 'dlr' || !good || !messageId) {
+        res.writeHead(404).end();
+        return;
+      }
+      const status = Number(url.searchParams.get('status'));
+      // Kannel: 1 delivered to the phone, 2 failed, 4 buffered, 8 accepted by the SMSC, 16 rejected by it.
+      if (status === 1) this.#ctx.receipt(decodeURIComponent(messageId), 'delivered');
+      else if (status === 2 || status === 16) this.#ctx.log.warn(`the gateway reports that a page could not be delivered (status ${status})`);
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.#callback = server;
+    this.#callbackUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/dlr/${this.#token}`;
+  }
+
+  #request(params: Record<string, string>): Promise<{ status: number; body: string }> {
+    const url = new URL(this.#account!.sendsmsUrl);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    const client = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = client.get(url, { timeout: 15_000, ...(this.#ca && { ca: this.#ca }) }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk.slice(0, 1000)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim() }));
+      });
+      req.on('timeout', () => req.destroy(new Error('the gateway did not answer in time')));
+      req.on('error', reject);
+    });
+  }
+
+  /** Asks the gateway anything: any HTTP answer means it is there. */
+  async #check(): Promise<void> {
+    clearTimeout(this.#timer);
+    if (this.#stopped) return;
+    try {
+      await this.#request({});
+      this.#retryMs = MIN_RETRY_MS;
+      if (!this.#stopped) this.#ctx.status({ state: 'active' });
+    } catch (error) {
+      if (this.#stopped) return;
+      this.#ctx.status({ state: 'connecting' });
+      this.#ctx.log.warn(`cannot reach the gateway (${(error as Error).message}); trying again later`);
+      this.#timer = setTimeout(() => void this.#check(), this.#retryMs * (0.5 + Math.random() / 2));
+      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    const server = this.#callback;
+    this.#callback = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  async send(address: string, message: OutgoingMessage): Promise<SendOutcome> {
+    const to = normalizeNumber(address);
+    if (!numberPattern.test(to)) return { ok: false, reason: 'not a phone number', final: true };
+    const account = this.#account;
+    if (!account) return { ok: false, reason: 'not started', final: false };
+    const maxLength = Number(message.addressSettings?.['maxLength'] ?? account.maxLength);
+    try {
+      const { status, body } = await this.#request({
+        username: account.username,
+        password: account.password,
+        from: alphanumericSender(account.senderName ?? message.senderName ?? 'Switchboard'),
+        to,
+        text: pageText(message.body, Number.isFinite(maxLength) && maxLength >= 20 ? maxLength : account.maxLength),
+        'dlr-mask': '3', // delivered (1) and failed (2)
+        'dlr-url': `${this.#callbackUrl}/${encodeURIComponent(message.id)}?status=%d`,
+      });
+      if (status === 202 || status === 200) return { ok: true, level: 'accepted' };
+      return { ok: false, reason: `the gateway answered ${status}: ${body.slice(0, 200)}`, final: status >= 400 && status < 500 };
+    } catch (error) {
+      void this.#check();
+      return { ok: false, reason: (error as Error).message, final: false };
+    }
+  }
+}
+
+export default function sms(): MechanismPlugin {
+  return {
+    kind: 'mechanism',
+    id: manifest.name,
+    displayName: manifest.displayName,
+    capabilities: { presence: false, receipts: true },
+    normalizeAddress: normalizeNumber,
+    create: (ctx) => new SmsMechanism(ctx),
+  };
+}
