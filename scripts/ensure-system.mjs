@@ -9,6 +9,7 @@ export const packages = {
   chromium: '/usr/bin/chromium',
   openssl: '/usr/bin/openssl',
   'python3-aiosmtpd': '/usr/lib/python3/dist-packages/aiosmtpd',
+  ngircd: '/usr/sbin/ngircd',
   kannel: '/usr/sbin/bearerbox',
   'kannel-extras': '/usr/lib/kannel/test/fakesmsc',
 };

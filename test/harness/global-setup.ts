@@ -7,6 +7,7 @@ export default function setup(): void {
     ['/usr/bin/prosody', 'prosody'],
     ['/usr/bin/openssl', 'openssl'],
     ['/usr/lib/python3/dist-packages/aiosmtpd', 'python3-aiosmtpd'],
+    ['/usr/sbin/ngircd', 'ngircd'],
     ['/usr/sbin/bearerbox', 'kannel'],
     ['/usr/lib/kannel/test/fakesmsc', 'kannel-extras'],
   ]) {

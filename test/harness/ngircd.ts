@@ -1,0 +1,135 @@
+// Starts a real IRC server (ngIRCd from Debian) on loopback, TLS only, with a certificate from the
+// run's CA and a server password, and provides IRC peers (irc-framework clients) for the other people.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'irc-framework';
+import { VerifiedTlsTransport } from '../../plugins/irc/transport';
+import { makeCertificates } from './certs';
+import { freePort, waitForPort } from './ports';
+import { ensureTestCa } from './test-ca';
+
+export interface IrcServer {
+  readonly host: string;
+  readonly port: number;
+  readonly serverName: string;
+  readonly password: string;
+  readonly caFile: string;
+  readonly logFile: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startNgircd(serverName = 'irc.switchboard.test'): Promise<IrcServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-ngircd-'));
+  fs.chmodSync(dir, 0o755);
+  const certs = makeCertificates(dir, serverName, ensureTestCa().dir);
+  const port = await freePort();
+  const password = randomBytes(9).toString('hex');
+  const motd = path.join(dir, 'motd');
+  fs.writeFileSync(motd, 'Switchboard test server\n');
+  const config = path.join(dir, 'ngircd.conf');
+  const logFile = path.join(dir, 'ngircd.log');
+  fs.writeFileSync(
+    config,
+    `# rendered by test/harness/ngircd.ts for one test run
+[Global]
+  Name = ${serverName}
+  Info = Switchboard test IRC server
+  Listen = 127.0.0.1
+  Ports =
+  Password = ${password}
+  MotdFile = ${motd}
+  PidFile = ${path.join(dir, 'ngircd.pid')}
+[Limits]
+  MaxConnectionsIP = 0
+  PingTimeout = 120
+  PongTimeout = 20
+[Options]
+  PAM = no
+  Ident = no
+  DNS = no
+  RequireAuthPing = no
+[SSL]
+  CertFile = ${certs.certFile}
+  KeyFile = ${certs.keyFile}
+  Ports = ${port}
+`,
+  );
+  let child: ChildProcess | undefined;
+  async function start(): Promise<void> {
+    child = spawn('/usr/sbin/ngircd', ['--nodaemon', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = fs.createWriteStream(logFile, { flags: 'a' });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    let exited = false;
+    child.once('exit', () => (exited = true));
+    await waitForPort(port, 15_000, () => !exited);
+  }
+  await start();
+  return {
+    host: '127.0.0.1',
+    port,
+    serverName,
+    password,
+    caFile: certs.caFile,
+    logFile,
+    start,
+    async stop() {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const gone = once(child, 'exit');
+      child.kill('SIGKILL'); // as a crash: connections drop at once
+      await gone;
+    },
+  };
+}
+
+export interface IrcPeer {
+  readonly nick: string;
+  readonly received: { from: string; body: string }[];
+  receive(match: (body: string) => boolean, timeoutMs?: number): Promise<{ from: string; body: string }>;
+  say(to: string, body: string): Promise<void>;
+  away(message: string): void;
+  back(): void;
+  quit(): Promise<void>;
+}
+
+/** Another person on IRC (the test CA is trusted through NODE_EXTRA_CA_CERTS, set by global setup). */
+export async function startIrcPeer(server: IrcServer, nick: string): Promise<IrcPeer> {
+  const client = new Client();
+  const received: { from: string; body: string }[] = [];
+  const arrivals = new EventEmitter();
+  client.on('privmsg', (event: { nick: string; message: string; target: string }) => {
+    if (event.target.toLowerCase() !== nick.toLowerCase()) return;
+    received.push({ from: event.nick, body: event.message });
+    arrivals.emit('message');
+  });
+  client.connect({ host: server.host, port: server.port, servername: server.serverName, transport: VerifiedTlsTransport, nick, username: nick.slice(0, 10), gecos: nick, password: server.password, auto_reconnect: false });
+  await once(client, 'registered');
+  return {
+    nick,
+    received,
+    async receive(match, timeoutMs = 15_000) {
+      const signal = AbortSignal.timeout(timeoutMs);
+      for (;;) {
+        const found = received.find((m) => match(m.body));
+        if (found) return found;
+        await once(arrivals, 'message', { signal });
+      }
+    },
+    async say(to, body) {
+      client.say(to, body);
+    },
+    away: (message) => client.raw('AWAY', message),
+    back: () => client.raw('AWAY'),
+    async quit() {
+      if (!client.connected) return;
+      const closed = once(client, 'close');
+      client.quit('bye');
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// The mechanism contract against a real IRC server (ngIRCd from Debian), with irc-framework peers.
+import { describe, expect, it } from 'vitest';
+import irc from '../../../plugins/irc/index';
+import { startIrcPeer, startNgircd, type IrcPeer } from '../../harness/ngircd';
+import { recorder } from '../../harness/recorder';
+import { mechanismContract } from './contract';
+
+mechanismContract('irc on ngIRCd', async () => {
+  const server = await startNgircd();
+  let peer: IrcPeer | undefined = await startIrcPeer(server, 'JaneDoe');
+  const online = async () => {
+    if (!peer) peer = await startIrcPeer(server, 'JaneDoe');
+    peer.back();
+  };
+  return {
+    plugin: irc(),
+    account: { server: server.serverName, host: server.host, port: server.port, nick: 'Me', password: server.password, caFile: server.caFile, pollSeconds: 0.5, lineIntervalMs: 50 },
+    peer: { address: 'JaneDoe', receive: (match) => peer!.receive(match) },
+    presence: {
+      online,
+      away: async () => peer!.away('at lunch'),
+      offline: async () => {
+        await peer?.quit();
+        peer = undefined;
+      },
+    },
+    incoming: { say: (body) => peer!.say('Me', body) },
+    invalidAddress: 'no spaces allowed',
+    refusedAddress: 'NobodyHere',
+    server: {
+      stop: async () => {
+        await server.stop();
+        peer = undefined;
+      },
+      start: async () => {
+        await server.start();
+        peer = await startIrcPeer(server, 'JaneDoe');
+      },
+    },
+    close: async () => {
+      await peer?.quit();
+      await server.stop();
+    },
+  };
+});
+
+describe('irc on ngIRCd: long messages and flood control', () => {
+  it('splits a long message within the line limit and paces a burst without being disconnected', async () => {
+    const server = await startNgircd();
+    const peer = await startIrcPeer(server, 'Frank');
+    const rec = recorder({ server: server.serverName, host: server.host, port: server.port, nick: 'Sender', password: server.password, caFile: server.caFile, lineIntervalMs: 300 }, ['Frank']);
+    const mechanism = irc().create(rec.context);
+    try {
+      await mechanism.start();
+      await rec.until(() => rec.statuses.at(-1)?.state === 'active', 15_000, 'active');
+      const long = Array.from({ length: 120 }, (_, i) => `word${i}`).join(' ');
+      expect(await mechanism.send('Frank', { id: 'long', body: long })).toEqual({ ok: true, level: 'accepted' });
+      await peer.receive((b) => b.endsWith('word119'));
+      const parts = peer.received.map((m) => m.body);
+      expect(parts.length).toBeGreaterThan(1);
+      expect(parts.join(' ')).toBe(long);
+      for (const part of parts) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(400);
+      // Twenty lines at once: paced, all arrive, and the connection survives.
+      const burst = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n');
+      expect(await mechanism.send('Frank', { id: 'burst', body: burst })).toEqual({ ok: true, level: 'accepted' });
+      await peer.receive((b) => b === 'line 19');
+      expect(rec.statuses.at(-1)?.state).toBe('active');
+    } finally {
+      await mechanism.stop();
+      await peer.quit();
+      await server.stop();
+    }
+  });
+});
