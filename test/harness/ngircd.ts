@@ -46,6 +46,7 @@ export async function startNgircd(serverName = 'irc.switchboard.test'): Promise<
   PidFile = ${path.join(dir, 'ngircd.pid')}
 [Limits]
   MaxConnectionsIP = 0
+  MaxNickLength = 30
   PingTimeout = 120
   PongTimeout = 20
 [Options]
@@ -90,6 +91,8 @@ export async function startNgircd(serverName = 'irc.switchboard.test'): Promise<
 export interface IrcPeer {
   readonly nick: string;
   readonly received: { from: string; body: string }[];
+  /** Called for every private message received (scripted people answer through it). */
+  onMessage: ((message: { from: string; body: string }) => void) | undefined;
   receive(match: (body: string) => boolean, timeoutMs?: number): Promise<{ from: string; body: string }>;
   say(to: string, body: string): Promise<void>;
   away(message: string): void;
@@ -105,11 +108,20 @@ export async function startIrcPeer(server: IrcServer, nick: string): Promise<Irc
   client.on('privmsg', (event: { nick: string; message: string; target: string }) => {
     if (event.target.toLowerCase() !== nick.toLowerCase()) return;
     received.push({ from: event.nick, body: event.message });
+    handle.onMessage?.({ from: event.nick, body: event.message });
     arrivals.emit('message');
   });
   client.connect({ host: server.host, port: server.port, servername: server.serverName, transport: VerifiedTlsTransport, nick, username: nick.slice(0, 10), gecos: nick, password: server.password, auto_reconnect: false });
-  await once(client, 'registered');
-  return {
+  // Registration fails loudly (a refused nick, a closed connection) instead of hanging the test.
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${nick} could not sign in to IRC within 15 s`)), 15_000);
+    client.once('registered', () => (clearTimeout(timer), resolve()));
+    client.once('nick invalid', (e: { reason: string }) => (clearTimeout(timer), reject(new Error(`nick ${nick} refused: ${e.reason}`))));
+    client.once('nick in use', () => (clearTimeout(timer), reject(new Error(`nick ${nick} is in use`))));
+    client.once('close', () => (clearTimeout(timer), reject(new Error(`${nick}: the IRC connection closed before sign-in`))));
+  });
+  const handle: IrcPeer = {
+    onMessage: undefined,
     nick,
     received,
     async receive(match, timeoutMs = 15_000) {
@@ -132,4 +144,5 @@ export async function startIrcPeer(server: IrcServer, nick: string): Promise<Irc
       await closed;
     },
   };
+  return handle;
 }

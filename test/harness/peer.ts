@@ -14,6 +14,8 @@ export interface Peer {
   confirm(to: string, messageId: string): Promise<void>;
   /** Whether this peer's device answers receipt requests (XEP-0184), as a real client does when on. */
   receipts: boolean;
+  /** Called for every message received (scripted people answer through it). */
+  onMessage: ((message: { from: string; body: string }) => void) | undefined;
   /** Every message received so far. */
   readonly received: readonly { from: string; body: string; originId?: string; id?: string }[];
 }
@@ -46,6 +48,7 @@ export async function startPeer(options: { service: string; domain: string; jid:
         id: stanza.attrs.id,
       };
       received.push(message);
+      handle.onMessage?.(message);
       if (state.receipts && stanza.attrs.id && stanza.getChild('request', 'urn:xmpp:receipts')) {
         void xmpp.send(xml('message', { to: message.from }, xml('received', { xmlns: 'urn:xmpp:receipts', id: stanza.attrs.id }))).catch(() => undefined);
       }
@@ -54,7 +57,8 @@ export async function startPeer(options: { service: string; domain: string; jid:
   });
   await xmpp.start();
   await xmpp.send(xml('presence'));
-  return {
+  const handle: Peer = {
+    onMessage: undefined,
     jid: options.jid,
     received,
     get receipts() {
@@ -84,4 +88,5 @@ export async function startPeer(options: { service: string; domain: string; jid:
       await xmpp.stop().catch(() => undefined);
     },
   };
+  return handle;
 }

@@ -34,7 +34,9 @@ export interface SmtpServer {
 }
 
 const PYTHON = '/usr/bin/python3'; // Debian's, which has python3-aiosmtpd
-const SCRIPT = path.join(path.dirname(new URL(import.meta.url).pathname), 'servers', 'smtp_server.py');
+// Next to this file in the tests; from the repository root when bundled (npm run demo).
+const beside = path.join(path.dirname(new URL(import.meta.url).pathname), 'servers', 'smtp_server.py');
+const SCRIPT = fs.existsSync(beside) ? beside : path.resolve('test/harness/servers/smtp_server.py');
 
 export async function startSmtp(domain = 'mail.switchboard.test'): Promise<SmtpServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-smtp-'));

@@ -1,0 +1,70 @@
+// The original design's worked example, live: four real systems on loopback, five people played by
+// real clients, and each message must arrive where the example says it does.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageView } from '../../shared/domain';
+import { startCore, type CoreHarness } from '../harness/core-harness';
+import { startExampleWorld, type ExampleWorld } from '../harness/example-world';
+
+describe('the worked example (figs. 9 to 12)', () => {
+  let world: ExampleWorld;
+  let h: CoreHarness;
+
+  beforeAll(async () => {
+    world = await startExampleWorld();
+    h = startCore(world.settings, { dir: world.configDir });
+    await h.event('mechanisms:changed', (list) => list.length === 4 && list.every((m) => m.state === 'active'), 30_000);
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await world?.stop();
+  });
+
+  const glyphOf = (list: { id: string; glyph: string }[], id: string) => list.find((c) => c.id === id)?.glyph;
+  const finished = (id: string) => h.event('messages:changed', (m: MessageView) => m.id === id && m.state !== 'sending');
+  const attempts = async (id: string) =>
+    (await h.call('diagnostics:list', { limit: 20 })).find((e) => e.message.id === id)!.attempts.map((a) => `${a.mechanism}:${a.outcome}`);
+
+  it('shows each person with the glyph of the example', async () => {
+    const list = await h.event(
+      'contacts:changed',
+      (l) => glyphOf(l, 'jerry') === 'available' && glyphOf(l, 'jane') === 'unavailable' && glyphOf(l, 'john') === 'available' && glyphOf(l, 'pamela') === 'available',
+      30_000,
+    );
+    expect(glyphOf(list, 'frank')).toBe('none'); // the pager has no presence, and he is on no IM system
+  });
+
+  it('reaches Jerry Jones by the first IM system', async () => {
+    const sent = await h.call('messages:send', { contactId: 'jerry', body: 'Jerry, the report is ready' });
+    const got = await world.people.jerry.im1.receive((b) => b === 'Jerry, the report is ready');
+    expect(got.originId).toBe(sent.id);
+    expect((await finished(sent.id)).state).toBe('sent');
+    expect(await attempts(sent.id)).toEqual(['im1:accepted']);
+    expect(world.people.jerry.im2.received).toEqual([]);
+  });
+
+  it('reaches Jane Doe by the second IM system after the first fails', async () => {
+    const sent = await h.call('messages:send', { contactId: 'jane', body: 'Jane, call the client back' });
+    await world.people.jane.im2.receive((b) => b === 'Jane, call the client back');
+    expect((await finished(sent.id)).state).toBe('sent');
+    expect(await attempts(sent.id)).toEqual(['im1:failed', 'im2:accepted']);
+    expect(world.servers.pager.pages.filter((p) => p.to === world.people.jane.pager)).toEqual([]);
+  });
+
+  it('reaches Frank White by the pager after both IM systems fail', async () => {
+    const sent = await h.call('messages:send', { contactId: 'frank', body: 'Frank, the server room is flooding' });
+    const page = await world.servers.pager.receive((p) => p.to === world.people.frank.pager);
+    expect(page).toMatchObject({ from: 'Me Myself', text: 'Frank, the server room is flooding' });
+    expect((await h.event('messages:changed', (m) => m.id === sent.id && m.state === 'delivered')).state).toBe('delivered');
+    expect(await attempts(sent.id)).toEqual(['im1:failed', 'im2:failed', 'pager:delivered']);
+  });
+
+  it('reaches Pamela White by e-mail, when urgent, once she has left IM', async () => {
+    await world.people.pamela.im1.offline();
+    await h.event('contacts:changed', (l) => glyphOf(l, 'pamela') === 'none', 30_000);
+    const sent = await h.call('messages:send', { contactId: 'pamela', body: 'Pamela, urgent: the contract', priority: 'urgent' });
+    const mail = await world.servers.mail.receive((m) => m.to.includes(world.people.pamela.email));
+    expect(mail).toMatchObject({ body: 'Pamela, urgent: the contract', switchboardId: sent.id, tls: true });
+    expect((await finished(sent.id)).state).toBe('sent');
+    expect(await attempts(sent.id)).toEqual(['im1:failed', 'email:accepted']);
+  });
+});
