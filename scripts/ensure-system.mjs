@@ -6,6 +6,7 @@ import fs from 'node:fs';
 
 export const packages = {
   prosody: '/usr/bin/prosody',
+  ejabberd: '/usr/sbin/ejabberdctl',
   chromium: '/usr/bin/chromium',
   openssl: '/usr/bin/openssl',
   'python3-aiosmtpd': '/usr/lib/python3/dist-packages/aiosmtpd',

@@ -5,6 +5,7 @@ import { ensureTestCa } from './test-ca';
 export default function setup(): void {
   for (const [binary, pkg] of [
     ['/usr/bin/prosody', 'prosody'],
+    ['/usr/sbin/ejabberdctl', 'ejabberd'],
     ['/usr/bin/openssl', 'openssl'],
     ['/usr/lib/python3/dist-packages/aiosmtpd', 'python3-aiosmtpd'],
     ['/usr/sbin/ngircd', 'ngircd'],

@@ -1,42 +1,48 @@
-// The mechanism contract against Prosody.
+// The mechanism contract against both XMPP servers the issue names: Prosody and ejabberd.
 import xmpp from '../../../plugins/xmpp/index';
+import { startEjabberd, type XmppServer } from '../../harness/ejabberd';
 import { startPeer, type Peer } from '../../harness/peer';
 import { startProsody } from '../../harness/prosody';
 import { mechanismContract } from './contract';
 
-mechanismContract('xmpp on Prosody', async () => {
-  const server = await startProsody({ domain: 'contract.switchboard.test' });
-  const me = server.createAccount('me');
-  const other = server.createAccount('other');
-  let peer: Peer = await startPeer({ service: server.service, domain: server.domain, ...other });
-  const reconnectPeer = async () => (peer = await startPeer({ service: server.service, domain: server.domain, ...other }));
-  return {
-    plugin: xmpp(),
-    account: { jid: me.jid, password: me.password, service: server.service, caFile: server.caFile },
-    peer: {
-      address: other.jid,
-      receive: (match) => peer.receive(match).then((m) => ({ body: m.body, id: m.originId })),
-    },
-    presence: {
-      online: async () => {
+function xmppWorld(startServer: () => Promise<XmppServer>) {
+  return async () => {
+    const server = await startServer();
+    const me = server.createAccount('me');
+    const other = server.createAccount('other');
+    let peer: Peer = await startPeer({ service: server.service, domain: server.domain, ...other });
+    const reconnectPeer = async () => (peer = await startPeer({ service: server.service, domain: server.domain, ...other }));
+    return {
+      plugin: xmpp(),
+      account: { jid: me.jid, password: me.password, service: server.service, caFile: server.caFile },
+      peer: {
+        address: other.jid,
+        receive: (match: (body: string) => boolean) => peer.receive(match).then((m) => ({ body: m.body, id: m.originId })),
+      },
+      presence: {
+        online: async () => {
+          await peer.offline();
+          await reconnectPeer();
+        },
+        away: () => peer.setShow('away'),
+        offline: () => peer.offline(),
+      },
+      incoming: { say: (body: string) => peer.say(me.jid, body) },
+      invalidAddress: 'not an address',
+      server: {
+        stop: () => server.kill(),
+        start: async () => {
+          await server.start();
+          await reconnectPeer();
+        },
+      },
+      close: async () => {
         await peer.offline();
-        await reconnectPeer();
+        await server.stop();
       },
-      away: () => peer.setShow('away'),
-      offline: () => peer.offline(),
-    },
-    incoming: { say: (body) => peer.say(me.jid, body) },
-    invalidAddress: 'not an address',
-    server: {
-      stop: () => server.kill(),
-      start: async () => {
-        await server.start();
-        await reconnectPeer();
-      },
-    },
-    close: async () => {
-      await peer.offline();
-      await server.stop();
-    },
+    };
   };
-});
+}
+
+mechanismContract('xmpp on Prosody', xmppWorld(() => startProsody({ domain: 'contract.switchboard.test' })));
+mechanismContract('xmpp on ejabberd', xmppWorld(() => startEjabberd({ domain: 'ej.switchboard.test' })));
