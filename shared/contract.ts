@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { priorities } from './domain';
 import type {
   AppState,
+  AttemptView,
   ContactView,
   DeliveryFailure,
   DeliveryManagerView,
@@ -61,6 +62,8 @@ export const events = {
   'messages:changed': event<MessageView>(),
   'delivery:failed': event<DeliveryFailure>(),
   'mechanisms:changed': event<MechanismView[]>(),
+  /** An attempt began, ended or was upgraded by a receipt (for the diagnostics view). */
+  'diagnostics:attempt': event<AttemptView>(),
   'delivery:prompted': event<DeliveryPrompt>(),
   'delivery:answered': event<{ promptId: string }>(),
   'delivery:managersChanged': event<DeliveryManagerView[]>(),

@@ -117,6 +117,8 @@ export class DeliveryService {
   receipt(mechanism: MechanismId, messageId: string, level: 'delivered' | 'read'): void {
     const { store, events } = this.#deps;
     if (!store.upgradeAttempt(messageId, mechanism, level)) return;
+    const upgraded = store.attempts(messageId).filter((a) => a.mechanism === mechanism && a.outcome === level).at(-1);
+    if (upgraded) this.#attemptChanged(upgraded.id);
     for (const wake of this.#receiptWaiters.get(messageId) ?? []) wake();
     const message = store.get(messageId);
     const rank = message && stateRank[message.state];
@@ -191,7 +193,7 @@ export class DeliveryService {
   #job(message: MessageView, name: string, choice: DeliveryChoice, expired: () => boolean, signal: AbortSignal): DeliveryJob {
     const { contacts, registry, presence, store, log } = this.#deps;
     const record = (step: DeliveryStep, outcome: 'skipped' | 'failed' | 'expired', detail: string) =>
-      store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism: step.mechanism, outcome, detail });
+      this.#attemptChanged(store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism: step.mechanism, outcome, detail }));
     const presenceOn = (mechanism: MechanismId) =>
       registry.plugin(mechanism)?.capabilities.presence ? (presence.show(message.contactId, mechanism) ?? 'offline') : ('none' as const);
     return {
@@ -221,6 +223,7 @@ export class DeliveryService {
             return { ok: false, reason: 'the recipient is not shown available there', final: false };
           }
           const attemptId = store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism });
+          this.#attemptChanged(attemptId);
           const senderName = this.#deps.senderName();
           const outcome = await registry.send(mechanism, to.address, {
             id: message.id,
@@ -229,6 +232,7 @@ export class DeliveryService {
             ...(senderName !== undefined && { senderName }),
           });
           store.endAttempt(attemptId, outcome.ok ? outcome.level : 'failed', outcome.ok ? undefined : outcome.reason);
+          this.#attemptChanged(attemptId);
           if (!outcome.ok) return outcome;
         } else {
           log.info(`message ${message.id} was already accepted on ${mechanism}; not sending it there again`);
@@ -237,13 +241,22 @@ export class DeliveryService {
           const seconds = step.verify.receiptWithinSeconds;
           if (!(await this.#receiptWithin(message.id, mechanism, seconds * 1000, signal))) {
             const accepted = store.attempts(message.id).filter((a) => a.mechanism === mechanism && a.outcome === 'accepted').at(-1);
-            if (accepted) store.noteAttempt(accepted.id, `accepted, but no delivery receipt within ${seconds} s`);
+            if (accepted) {
+              store.noteAttempt(accepted.id, `accepted, but no delivery receipt within ${seconds} s`);
+              this.#attemptChanged(accepted.id);
+            }
             return { ok: false, reason: `no delivery receipt within ${seconds} s`, final: false };
           }
         }
         return { ok: true, level: store.bestOutcome(message.id, mechanism)! };
       },
     };
+  }
+
+  #attemptChanged(id: number): number {
+    const attempt = this.#deps.store.attempt(id);
+    if (attempt) this.#deps.events.emit('diagnostics:attempt', attempt);
+    return id;
   }
 
   #receiptWithin(messageId: string, mechanism: MechanismId, ms: number, signal: AbortSignal): Promise<boolean> {

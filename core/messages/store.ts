@@ -131,18 +131,26 @@ export class MessageStore {
   }
 
   endAttempt(id: number, outcome: Outcome, detail?: string): void {
-    this.#db.prepare('UPDATE attempts SET outcome = ?, ended_at = ?, detail = COALESCE(?, detail) WHERE id = ?').run(outcome, Date.now(), detail ?? null, id);
+    // A receipt may have arrived before the server's ack: never downgrade what the device confirmed.
+    this.#db
+      .prepare(
+        "UPDATE attempts SET outcome = CASE WHEN outcome IN ('delivered', 'read') AND ? = 'accepted' THEN outcome ELSE ? END, ended_at = ?, detail = COALESCE(?, detail) WHERE id = ?",
+      )
+      .run(outcome, outcome, Date.now(), detail ?? null, id);
   }
 
   noteAttempt(id: number, detail: string): void {
     this.#db.prepare('UPDATE attempts SET detail = ? WHERE id = ?').run(detail, id);
   }
 
-  /** A receipt upgrades the best attempt on that mechanism (accepted → delivered → read). */
+  /**
+   * A receipt upgrades the best attempt on that mechanism (accepted → delivered → read). One still
+   * pending counts too: the device cannot confirm what the server never took.
+   */
   upgradeAttempt(messageId: string, mechanism: MechanismId, level: 'delivered' | 'read'): boolean {
     const rows = this.#db.prepare('SELECT * FROM attempts WHERE message_id = ? AND mechanism = ?').all(messageId, mechanism) as AttemptRow[];
-    const best = rows.filter((r) => rank[r.outcome]).sort((a, b) => rank[b.outcome]! - rank[a.outcome]!)[0];
-    if (!best || rank[best.outcome]! >= rank[level]!) return false;
+    const best = rows.filter((r) => r.outcome === 'pending' || rank[r.outcome]).sort((a, b) => (rank[b.outcome] ?? 0.5) - (rank[a.outcome] ?? 0.5))[0];
+    if (!best || (rank[best.outcome] ?? 0) >= rank[level]!) return false;
     this.#db.prepare('UPDATE attempts SET outcome = ?, ended_at = ? WHERE id = ?').run(level, Date.now(), best.id);
     return true;
   }
@@ -153,6 +161,11 @@ export class MessageStore {
     let best: 'accepted' | 'delivered' | 'read' | undefined;
     for (const { outcome } of rows) if (rank[outcome] && (!best || rank[outcome]! > rank[best]!)) best = outcome as typeof best;
     return best;
+  }
+
+  attempt(id: number): AttemptView | undefined {
+    const row = this.#db.prepare('SELECT * FROM attempts WHERE id = ?').get(id) as AttemptRow | undefined;
+    return row && toAttempt(row);
   }
 
   attempts(messageId: string): AttemptView[] {

@@ -10,6 +10,7 @@ import resourceBinding from '@xmpp/resource-binding';
 import sasl from '@xmpp/sasl';
 import scramsha1 from '@xmpp/sasl-scram-sha-1';
 import streamFeatures from '@xmpp/stream-features';
+import streamManagement, { type StreamManagement } from '@xmpp/stream-management';
 import tcp from '@xmpp/tcp';
 import TlsSocket from '@xmpp/tls/lib/Socket.js';
 import xml from '@xmpp/xml';
@@ -35,7 +36,17 @@ export interface Connection {
   readonly entity: Client;
   readonly middleware: Middleware;
   readonly iqCaller: IqCaller;
+  /** XEP-0198: the server's acks, and resumption of the session after a drop. */
+  readonly sm: StreamManagement;
+  /**
+   * Resolves once stream management is settled for the session just opened: enabled, or not offered,
+   * or not granted within a few seconds. Nothing may be sent before: stanzas crossing <enable/> on
+   * the wire make xmpp.js 0.14 miscount what it handled, and Prosody then closes the session.
+   */
+  smSettled(): Promise<void>;
 }
+
+const NS_SM = 'urn:xmpp:sm:3';
 
 export function createConnection(options: ConnectionOptions): Connection {
   const entity = new Client({ service: options.service, domain: options.domain, timeout: options.timeoutMs ?? 10_000 });
@@ -67,6 +78,37 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (!mechanisms.includes(SCRAM)) throw new Error(`the server does not offer ${SCRAM} sign-in`);
     await authenticate({ username: options.username, password: options.password }, SCRAM);
   });
+  // Notes whether the server offers stream management, before xmpp.js's own handler takes the feature.
+  let offered = false;
+  features.use('sm', NS_SM, (_ctx, next) => ((offered = true), next()));
+  mw.use((ctx, next) => {
+    if (ctx.stanza.is('features', 'http://etherx.jabber.org/streams') && !ctx.stanza.getChild('sm', NS_SM)) offered = false;
+    return next();
+  });
+  const sm = streamManagement({ streamFeatures: features, entity, middleware: mw });
+  // xmpp.js sets sm.enabled without an event: turn the assignment into one.
+  let enabled = false;
+  Object.defineProperty(sm, 'enabled', {
+    get: () => enabled,
+    set: (value: boolean) => {
+      enabled = value;
+      if (value) sm.emit('sb:enabled');
+    },
+  });
   resourceBinding({ iqCaller: caller, streamFeatures: features }, options.resource);
-  return { entity, middleware: mw, iqCaller: caller };
+  const smSettled = async () => {
+    if (!offered || enabled) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 5_000);
+      function done() {
+        clearTimeout(timer);
+        sm.off('sb:enabled', done);
+        resolve();
+      }
+      sm.on('sb:enabled', done);
+    });
+    // xmpp.js resets its counter right after setting the flag: let that happen first.
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { entity, middleware: mw, iqCaller: caller, sm, smSettled };
 }

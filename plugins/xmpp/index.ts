@@ -1,10 +1,11 @@
-// The XMPP delivery mechanism: sign in, follow contacts' presence, send and receive chat messages,
-// and reconnect on its own when the connection drops.
+// The XMPP delivery mechanism: sign in, follow contacts' presence, send and receive chat messages with
+// receipts, markers and stable ids; with stream management, a message counts as accepted only when
+// the server acknowledges it, and a dropped session is resumed; reconnects by itself with back-off.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { z } from 'zod';
-import type { Client } from '@xmpp/client-core';
+import { promise } from '@xmpp/events';
 import xml, { type Element } from '@xmpp/xml';
+import { z } from 'zod';
 import type { PresenceShow } from '../../shared/domain';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
 import { describeIssues } from '../../shared/settings';
@@ -30,15 +31,17 @@ export type XmppAccount = z.output<typeof accountSchema>;
 
 const MIN_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
+const ACK_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 20_000;
 
 /** Errors that retrying will not cure: the user has to change something. */
 function isFinal(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; condition?: string };
+  const e = error as { name?: string; code?: string };
   return e?.name === 'SASLError' || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/.test(String(e?.code ?? '')) || /without it|does not offer/.test(String((error as Error)?.message));
 }
 
 function explain(error: unknown): string {
-  const e = error as { name?: string; code?: string; condition?: string; message?: string };
+  const e = error as { name?: string; code?: string; message?: string };
   if (e?.name === 'SASLError') return 'the server refused the user name or password';
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(String(e?.code ?? ''))) return `the server's certificate could not be verified (${e.code})`;
   return e?.message || String(error);
@@ -47,7 +50,6 @@ function explain(error: unknown): string {
 class XmppMechanism implements Mechanism {
   readonly #ctx: MechanismContext;
   #account: XmppAccount | undefined;
-  #ca: string | undefined;
   #connection: Connection | undefined;
   #online = false;
   #stopped = false;
@@ -55,6 +57,8 @@ class XmppMechanism implements Mechanism {
   #backoff = MIN_BACKOFF_MS;
   /** bare address → resource → show */
   readonly #resources = new Map<string, Map<string, PresenceShow>>();
+  /** Messages sent and not yet acknowledged by the server, by id. */
+  readonly #awaitingAck = new Map<string, (outcome: SendOutcome) => void>();
 
   constructor(ctx: MechanismContext) {
     this.#ctx = ctx;
@@ -63,37 +67,25 @@ class XmppMechanism implements Mechanism {
   async start(): Promise<void> {
     const parsed = accountSchema.safeParse(this.#ctx.account);
     if (!parsed.success) throw new Error(`the account settings are not valid: ${describeIssues(parsed.error)}`);
-    this.#account = parsed.data;
-    if (parsed.data.caFile) {
+    const account = (this.#account = parsed.data);
+    let ca: string | undefined;
+    if (account.caFile) {
       try {
-        this.#ca = fs.readFileSync(parsed.data.caFile, 'utf8');
+        ca = fs.readFileSync(account.caFile, 'utf8');
       } catch (error) {
-        throw new Error(`the CA file ${parsed.data.caFile} cannot be read (${(error as Error).message})`);
+        throw new Error(`the CA file ${account.caFile} cannot be read (${(error as Error).message})`);
       }
     }
-    this.#stopped = false;
-    void this.#connect();
-  }
-
-  async #connect(): Promise<void> {
-    const account = this.#account;
-    if (!account || this.#stopped) return;
     const [username = '', domain = ''] = account.jid.split('@');
-    const connection = createConnection({
-      service: account.service ?? `xmpp://${domain}:5222`,
-      domain,
-      username,
-      password: account.password,
-      resource: account.resource,
-      ca: this.#ca,
-    });
+    // One connection for the mechanism's life: reconnecting on the same one lets the session resume.
+    const connection = createConnection({ service: account.service ?? `xmpp://${domain}:5222`, domain, username, password: account.password, resource: account.resource, ca });
     this.#connection = connection;
-    this.#ctx.status({ state: 'connecting' });
-    const { entity } = connection;
+    const { entity, sm } = connection;
     entity.on('error', (error: unknown) => this.#ctx.log.warn(`connection error: ${explain(error)}`));
-    entity.on('disconnect', () => this.#dropped(connection));
+    entity.on('disconnect', () => this.#dropped());
+    sm.on('ack', (stanza: Element) => this.#settle(stanza, { ok: true, level: 'accepted' }));
+    sm.on('fail', (stanza: Element) => this.#settle(stanza, { ok: false, reason: 'the server did not confirm the message before the connection was lost', final: false }));
     connection.middleware.use((ctx, next) => {
-      if (this.#connection !== connection) return next();
       try {
         this.#onStanza(ctx.stanza);
       } catch (error) {
@@ -102,11 +94,41 @@ class XmppMechanism implements Mechanism {
       }
       return next();
     });
+    this.#stopped = false;
+    void this.#open();
+  }
+
+  #settle(stanza: Element, outcome: SendOutcome): void {
+    const id = stanza.attrs.id;
+    const resolve = id ? this.#awaitingAck.get(id) : undefined;
+    if (!resolve || !id) return;
+    this.#awaitingAck.delete(id);
+    resolve(outcome);
+  }
+
+  /** Opens (or reopens) the session; resumes it when the server kept it. */
+  async #open(): Promise<void> {
+    const connection = this.#connection;
+    if (!connection || this.#stopped) return;
+    const { entity, sm } = connection;
+    this.#ctx.status({ state: 'connecting' });
+    let resumed = false;
     try {
-      await entity.start();
+      await entity.connect(entity.options.service);
+      const ready = Promise.race([
+        promise(entity, 'online', 'error', CONNECT_TIMEOUT_MS),
+        promise(sm, 'resumed', null, CONNECT_TIMEOUT_MS).then(() => (resumed = true)),
+      ]);
+      ready.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+      await entity.open({ domain: entity.options.domain });
+      await ready;
     } catch (error) {
-      if (this.#connection !== connection) return;
-      this.#discard(connection);
+      if (this.#stopped) return;
+      // A socket that never opened (or already closed) has nothing to close; one that did is closed
+      // briefly, without waiting out the library's long timeouts.
+      if (entity.status !== 'disconnect' && entity.status !== 'offline') {
+        await Promise.race([entity.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+      }
       if (isFinal(error)) {
         this.#ctx.status({ state: 'inactive', reason: explain(error) });
         return;
@@ -115,11 +137,19 @@ class XmppMechanism implements Mechanism {
       this.#schedule();
       return;
     }
-    if (this.#connection !== connection || this.#stopped) return;
+    if (this.#stopped) return;
     this.#online = true;
     this.#backoff = MIN_BACKOFF_MS;
-    await entity.send(xml('presence')).catch(() => undefined);
     this.#ctx.status({ state: 'active' });
+    if (resumed) {
+      // The server kept our session and replays what we missed; what we knew of presence still holds.
+      this.#ctx.log.info('session resumed');
+      for (const [bare, perResource] of this.#resources) this.#ctx.presence(bare, bestShow(perResource.values()));
+      return;
+    }
+    this.#resources.clear();
+    await connection.smSettled();
+    await entity.send(xml('presence')).catch(() => undefined);
     await this.#subscribeToContacts(connection).catch((error: unknown) => this.#ctx.log.warn(`roster: ${explain(error)}`));
   }
 
@@ -187,21 +217,17 @@ class XmppMechanism implements Mechanism {
     this.#ctx.incoming({ from: bare, body, id: originId });
   }
 
-  #dropped(connection: Connection): void {
-    if (this.#connection !== connection) return;
-    this.#discard(connection);
-    if (this.#stopped) return;
+  #dropped(): void {
+    // Sends the server had not acknowledged are not known to have arrived: the attempt fails now and
+    // the delivery manager decides; if the session resumes, the server's copy carries the same id.
+    for (const [id, resolve] of this.#awaitingAck) {
+      this.#awaitingAck.delete(id);
+      resolve({ ok: false, reason: 'the connection dropped before the server confirmed the message', final: false });
+    }
+    if (!this.#online || this.#stopped) return;
+    this.#online = false;
     this.#ctx.log.warn('connection dropped; reconnecting');
     this.#schedule();
-  }
-
-  /** Forgets a connection: its presence knowledge goes with it. */
-  #discard(connection: Connection): void {
-    if (this.#connection === connection) this.#connection = undefined;
-    this.#online = false;
-    this.#resources.clear();
-    // Our listeners stay attached but check that this is still the current connection.
-    void connection.entity.stop().catch(() => undefined);
   }
 
   #schedule(): void {
@@ -211,41 +237,55 @@ class XmppMechanism implements Mechanism {
     const delay = Math.min(this.#backoff, MAX_BACKOFF_MS) * (0.5 + Math.random() / 2);
     this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#connect(), delay);
+    this.#timer = setTimeout(() => void this.#open(), delay);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     const connection = this.#connection;
-    this.#connection = undefined;
     this.#online = false;
-    if (!connection) return;
-    await connection.entity.send(xml('presence', { type: 'unavailable' })).catch(() => undefined);
-    await connection.entity.stop().catch(() => undefined);
+    if (connection) {
+      await connection.entity.send(xml('presence', { type: 'unavailable' })).catch(() => undefined);
+      await Promise.race([connection.entity.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+    }
+    for (const [id, resolve] of this.#awaitingAck) {
+      this.#awaitingAck.delete(id);
+      resolve({ ok: false, reason: 'Switchboard is stopping', final: false });
+    }
   }
 
   async send(address: string, message: OutgoingMessage): Promise<SendOutcome> {
     const to = bareAddress(address);
     if (!jidPattern.test(to)) return { ok: false, reason: 'not a valid address', final: true };
-    const entity: Client | undefined = this.#connection?.entity;
-    if (!entity || !this.#online) return { ok: false, reason: 'not connected', final: false };
+    const connection = this.#connection;
+    if (!connection || !this.#online) return { ok: false, reason: 'not connected', final: false };
+    const stanza = xml(
+      'message',
+      { type: 'chat', to, id: message.id },
+      xml('body', {}, message.body),
+      // XEP-0359: the same id on every copy lets the recipient drop a duplicate.
+      xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: message.id }),
+      xml('request', { xmlns: NS_RECEIPTS }),
+      xml('markable', { xmlns: NS_MARKERS }),
+    );
+    const acknowledged = connection.sm.enabled
+      ? new Promise<SendOutcome>((resolve) => {
+          const timer = setTimeout(() => {
+            this.#awaitingAck.delete(message.id);
+            resolve({ ok: false, reason: 'the server did not acknowledge the message in time', final: false });
+          }, ACK_TIMEOUT_MS);
+          this.#awaitingAck.set(message.id, (outcome) => (clearTimeout(timer), resolve(outcome)));
+        })
+      : undefined;
     try {
-      await entity.send(
-        xml(
-          'message',
-          { type: 'chat', to, id: message.id },
-          xml('body', {}, message.body),
-          // XEP-0359: the same id on every copy lets the recipient drop a duplicate.
-          xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: message.id }),
-          xml('request', { xmlns: NS_RECEIPTS }),
-          xml('markable', { xmlns: NS_MARKERS }),
-        ),
-      );
-      return { ok: true, level: 'accepted' };
+      await connection.entity.send(stanza);
     } catch (error) {
+      this.#awaitingAck.delete(message.id);
       return { ok: false, reason: explain(error), final: false };
     }
+    // With stream management the server's ack is what "accepted" means; without it, the write is all we know.
+    return acknowledged ?? { ok: true, level: 'accepted' };
   }
 }
 

@@ -34,6 +34,9 @@ declare module '@xmpp/client-core' {
     options: { service: string; domain: string; lang?: string };
     start(): Promise<JID>;
     stop(): Promise<unknown>;
+    connect(service: string): Promise<void>;
+    open(options: { domain: string; lang?: string }): Promise<unknown>;
+    disconnect(): Promise<unknown>;
     send(element: Element): Promise<void>;
     sendReceive(element: Element, timeout?: number): Promise<Element>;
     isSecure(): boolean;
@@ -107,4 +110,14 @@ declare module '@xmpp/client' {
   import type { Client } from '@xmpp/client-core';
   export { default as xml } from '@xmpp/xml';
   export function client(options: { service: string; domain: string; username?: string; password?: string; resource?: string }): Client;
+}
+declare module '@xmpp/stream-management' {
+  import type { EventEmitter } from 'node:events';
+  export interface StreamManagement extends EventEmitter {
+    enabled: boolean;
+    id: string;
+    timeout: number;
+    requestAckInterval: number;
+  }
+  export default function streamManagement(deps: { streamFeatures: unknown; entity: unknown; middleware: unknown }): StreamManagement;
 }

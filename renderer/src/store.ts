@@ -121,8 +121,11 @@ export async function connectStore(): Promise<void> {
   const setError = (error: string) => setState({ error });
   api.contacts.onChanged((contacts) => setState({ contacts }));
   api.app.onChanged((state) => setState({ problems: state.problems }));
-  api.messages.onChanged((message) => {
-    setState((s) => ({ messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) } }));
+  api.messages.onChanged((message) =>
+    setState((s) => ({ messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) } })),
+  );
+  // The diagnostics view follows attempts as they happen.
+  api.diagnostics.onAttempt(() => {
     if (getState().view === 'settings') void api.diagnostics.list({}).then((r) => r.ok && setState({ diagnostics: r.value }));
   });
   api.delivery.onFailed((failure) => setState({ notice: { contactId: failure.contactId, text: failure.reason } }));

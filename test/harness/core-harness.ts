@@ -70,7 +70,8 @@ export function startCore(settings: SettingsInput, options: { dir?: string; sett
         try {
           await once(arrivals, 'event', { signal });
         } catch {
-          throw new Error(`no ${name} event matched within ${timeoutMs} ms; log:\n${logs.slice(-30).join('\n')}`);
+          const recent = seen.filter((e) => e.name === name || e.name === 'mechanisms:changed').slice(-6).map((e) => `${e.name} ${JSON.stringify(e.payload)}`);
+          throw new Error(`no ${name} event matched within ${timeoutMs} ms; recent events:\n${recent.join('\n')}\nlog:\n${logs.slice(-30).join('\n')}`);
         }
       }
     },

@@ -65,10 +65,11 @@ modules:
 
   let up = false;
   async function start(): Promise<void> {
-    const started = ctl('start');
-    if (started.status !== 0) throw new Error(`ejabberd did not start: ${started.stdout}${started.stderr}`);
-    const alive = () => ctl('status').status !== 3; // 3: the node is not running at all
-    await waitForPort(port, 30_000, alive);
+    const launched = ctl('start');
+    if (launched.status !== 0) throw new Error(`ejabberd did not start: ${launched.stdout}${launched.stderr}`);
+    const started = ctl('started'); // waits until the node runs (or gives up)
+    if (started.status !== 0) throw new Error(`ejabberd did not come up: ${started.stdout}${started.stderr}\n${fs.existsSync(path.join(dir, 'logs', 'ejabberd.log')) ? fs.readFileSync(path.join(dir, 'logs', 'ejabberd.log'), 'utf8').slice(-2000) : ''}`);
+    await waitForPort(port, 30_000);
     up = true;
   }
   async function stop(): Promise<void> {

@@ -35,6 +35,14 @@ export async function startPeer(options: { service: string; domain: string; jid:
   const state = { receipts: false };
   const arrivals = new EventEmitter();
   xmpp.on('error', () => undefined);
+  // The peer does without stream management: @xmpp/client 0.14 miscounts handled stanzas when it
+  // sends right after signing in, and Prosody then closes its session ("client acknowledged more
+  // stanzas than sent"). Hiding the feature from it, before its handlers see the features, is enough.
+  xmpp.prependListener('element', (element: { is(name: string, ns?: string): boolean; children: { name?: string; attrs?: { xmlns?: string } }[] }) => {
+    if (element.is('features', 'http://etherx.jabber.org/streams')) {
+      element.children = element.children.filter((c) => !(c.name === 'sm' && c.attrs?.xmlns === 'urn:xmpp:sm:3'));
+    }
+  });
   xmpp.on('stanza', (stanza: XmppStanza) => {
     if (stanza.is('presence') && stanza.attrs.type === 'subscribe' && stanza.attrs.from) {
       // Approve, and ask back, as a person accepting a contact request does.

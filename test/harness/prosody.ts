@@ -60,13 +60,13 @@ s2s_ports = { }
 component_ports = { }
 http_ports = { }
 https_ports = { }
-modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "offline"; "posix" }
+modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "offline"; "posix"; "smacks" }
 modules_disabled = { "s2s" }
 authentication = "internal_hashed"
 storage = "internal"
 c2s_require_encryption = true
 allow_registration = false
-log = { { levels = { min = "info" }, to = "file", filename = ${JSON.stringify(logFile)} } }
+log = { { levels = { min = "${process.env.SB_PROSODY_DEBUG ? "debug" : "info"}" }, to = "file", filename = ${JSON.stringify(logFile)} } }
 VirtualHost ${JSON.stringify(domain)}
   ssl = { key = ${JSON.stringify(certs.keyFile)}, certificate = ${JSON.stringify(certs.certFile)} }
 `,

@@ -9,6 +9,8 @@ import type { Mechanism } from '../../shared/mechanism';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { recorder, type Recorder } from '../harness/recorder';
+import { startTcpProxy } from '../harness/tcp-proxy';
+import { once } from 'node:events';
 
 const last = (r: Recorder) => r.statuses.at(-1)?.state;
 
@@ -104,5 +106,46 @@ describe('xmpp mechanism against a server whose certificate the user does not tr
     const status = rec.statuses.at(-1);
     expect(status?.state === 'inactive' && status.reason).toMatch(/certificate could not be verified/);
     await m.stop();
+  });
+});
+
+describe('xmpp stream management (XEP-0198) on Prosody', () => {
+  it('counts a message accepted only when the server acknowledges it, and resumes the session after a network drop', async () => {
+    const server = await startProsody();
+    const proxy = await startTcpProxy(server.port);
+    const me = server.createAccount('me');
+    const other = server.createAccount('friend');
+    const peer = await startPeer({ service: server.service, domain: server.domain, ...other });
+    const rec = recorder({ jid: me.jid, password: me.password, service: `xmpp://127.0.0.1:${proxy.port}`, caFile: server.caFile }, [other.jid]);
+    const mechanism = xmpp().create(rec.context);
+    try {
+      await mechanism.start();
+      await rec.until(() => rec.statuses.at(-1)?.state === 'active', 20_000, 'active');
+      await rec.until(() => rec.presence.get(other.jid) === 'available', 20_000, 'peer available');
+
+      // While the network holds our bytes, the server cannot have acknowledged anything: still pending.
+      proxy.hold();
+      const sending = mechanism.send(other.jid, { id: 'sm-1', body: 'held back' });
+      await once(proxy, 'held');
+      expect(await Promise.race([sending.then(() => 'settled'), Promise.resolve('pending')])).toBe('pending');
+      proxy.release();
+      expect(await sending).toEqual({ ok: true, level: 'accepted' });
+      await peer.receive((b) => b === 'held back');
+
+      // The network drops; the server keeps the session; what is said meanwhile arrives once we resume.
+      const before = rec.statuses.length;
+      proxy.cut();
+      await rec.until(() => rec.statuses.slice(before).some((s) => s.state === 'connecting'), 20_000, 'drop noticed');
+      await peer.say(me.jid, 'said while you were cut off');
+      await rec.until(() => rec.statuses.at(-1)?.state === 'active', 30_000, 'back');
+      expect(rec.logs.some((l) => l.includes('session resumed'))).toBe(true);
+      await rec.until(() => rec.incoming.some((m) => m.body === 'said while you were cut off'), 20_000, 'queued message');
+      expect(rec.presence.get(other.jid)).toBe('available'); // kept through the resumption
+    } finally {
+      await mechanism.stop();
+      await peer.offline();
+      await proxy.close();
+      await server.stop();
+    }
   });
 });

@@ -1,0 +1,60 @@
+// A TCP proxy on loopback between a client and a server, which a test can make hold the client's
+// bytes (a slow network) or cut every connection (a dropped network), with the server still up.
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+
+export interface TcpProxy extends EventEmitter {
+  readonly port: number;
+  /** Stops passing the client's bytes on; emits 'held' when some are waiting. */
+  hold(): void;
+  release(): void;
+  /** Drops every connection through the proxy, as a network failure does. */
+  cut(): void;
+  close(): Promise<void>;
+}
+
+export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+  const pairs = new Set<{ client: net.Socket; server: net.Socket }>();
+  let holding = false;
+  const waiting: { server: net.Socket; data: Buffer }[] = [];
+  const proxy = new EventEmitter() as TcpProxy;
+  const listener = net.createServer((client) => {
+    const server = net.connect(targetPort, '127.0.0.1');
+    const pair = { client, server };
+    pairs.add(pair);
+    client.on('data', (data: Buffer) => {
+      if (holding) {
+        waiting.push({ server, data });
+        proxy.emit('held');
+      } else server.write(data);
+    });
+    server.on('data', (data: Buffer) => client.write(data));
+    const end = () => {
+      pairs.delete(pair);
+      client.destroy();
+      server.destroy();
+    };
+    client.on('close', end).on('error', end);
+    server.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', () => resolve()));
+  return Object.assign(proxy, {
+    port: (listener.address() as net.AddressInfo).port,
+    hold: () => void (holding = true),
+    release: () => {
+      holding = false;
+      for (const { server, data } of waiting.splice(0)) if (!server.destroyed) server.write(data);
+    },
+    cut: () => {
+      for (const { client, server } of pairs) {
+        client.destroy();
+        server.destroy();
+      }
+      pairs.clear();
+    },
+    close: async () => {
+      proxy.cut();
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    },
+  });
+}
