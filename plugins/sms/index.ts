@@ -10,7 +10,10 @@ import { describeIssues } from '../../shared/settings';
 import manifest from './manifest.json';
 
 export const accountSchema = z.strictObject({
-  sendsmsUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) address' }),
+  sendsmsUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) address' })
+    // The login goes in the query string: in clear only to a gateway on this machine.
+    .refine((url) => url.startsWith('https:') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(url), 'must be https unless the gateway runs on this machine'),
   username: z.string().min(1, 'is missing'),
   password: z.string().min(1, 'is missing'),
   senderName: z.string().min(1).max(100).optional(),

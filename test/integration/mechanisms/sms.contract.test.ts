@@ -21,6 +21,12 @@ mechanismContract('sms through Kannel', async () => {
 });
 
 describe('sms pages', () => {
+  it('refuse a gateway reached in clear over the network, where the login would travel unprotected', async () => {
+    const { recorder } = await import('../../harness/recorder');
+    const rec = recorder({ sendsmsUrl: 'http://sms.example.org/cgi-bin/sendsms', username: 'u', password: 'p' }, []);
+    await expect(sms().create(rec.context).start()).rejects.toThrow(/must be https unless the gateway runs on this machine/);
+  });
+
   it('come from an alphanumeric sender of at most 11 characters, with a shortened text', () => {
     expect(alphanumericSender('Jane Doe')).toBe('Jane Doe');
     expect(alphanumericSender('Pamela White-Smith')).toBe('Pamela Whit');
