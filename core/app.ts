@@ -12,11 +12,12 @@ import { StrangerStore, strangerConversation } from './contacts/strangers';
 import { DeliveryManagerStore } from './delivery/managers';
 import { DeliveryService } from './delivery/service';
 import { CoreEvents } from './events';
-import { NotFoundError, type Handlers } from './ipc/handlers';
+import { InvalidInputError, NotFoundError, type Handlers } from './ipc/handlers';
 import { MechanismRegistry } from './mechanisms/registry';
 import { MessageStore } from './messages/store';
 import { userPluginFolder } from './delivery/plugin-folder';
 import { PresenceService } from './presence/service';
+import { hasPlainSecret, noKeychain, sealAccount, unsealAccount, type SecretStore } from './settings/secrets';
 import { loadSettings, type SettingsBackend } from './settings/store';
 import { openDatabase } from './storage/database';
 
@@ -33,6 +34,8 @@ export interface CoreOptions {
   readonly userPluginDir?: string;
   /** How long deliveries wait for mechanisms still connecting (tests shorten it). */
   readonly settleMs?: number;
+  /** The OS keychain, where the host has one (Electron's safeStorage); secrets are sealed with it. */
+  readonly secrets?: SecretStore;
 }
 
 export interface Core {
@@ -45,16 +48,18 @@ export interface Core {
 const MAX_INCOMING_BODY = 20_000;
 
 /** Accounts name their plugin with `plugin`, or by being keyed by the plugin's name. */
-function accountPlugin(id: MechanismId, account: unknown): { plugin: string; account: unknown } {
-  if (account && typeof account === 'object' && 'plugin' in account) {
-    const { plugin, ...rest } = account as { plugin: unknown };
+function accountPlugin(id: MechanismId, account: unknown): { plugin: string; account: Record<string, unknown> } {
+  const record = account && typeof account === 'object' ? (account as Record<string, unknown>) : {};
+  if ('plugin' in record) {
+    const { plugin, ...rest } = record;
     return { plugin: String(plugin), account: rest };
   }
-  return { plugin: id, account };
+  return { plugin: id, account: record };
 }
 
 export function createCore(options: CoreOptions): Core {
   const { log } = options;
+  const secrets = options.secrets ?? noKeychain;
   const events = new CoreEvents();
   const loaded = loadSettings(options.settings);
   let settings: Settings = loaded.settings;
@@ -147,6 +152,50 @@ export function createCore(options: CoreOptions): Core {
     setProblem,
   );
 
+  /** Starts the mechanism of one account, with its secrets opened. */
+  function startAccount(id: MechanismId, raw: unknown): void {
+    const { plugin: pluginName, account } = accountPlugin(id, raw);
+    const plugin = plugins.get(pluginName);
+    if (!plugin) {
+      setProblem(`account:${id}`, `The settings name an account "${id}" of kind "${pluginName}", but no such mechanism is installed.`);
+      return;
+    }
+    let open: Record<string, unknown>;
+    try {
+      open = unsealAccount(account, plugin.accountFields, secrets);
+    } catch (error) {
+      setProblem(`account:${id}`, `Your ${plugin.displayName} account "${id}" cannot be used: ${(error as Error).message}.`);
+      return;
+    }
+    setProblem(`account:${id}`, undefined);
+    mechanismPlugin.set(id, plugin);
+    registry.add(id, plugin, open, () => contacts.addressesOn(id));
+  }
+
+  function writeSettings(next: Settings): void {
+    if (!canSave) throw new InvalidInputError(`The settings file ${options.settings.location} could not be read, so nothing is saved over it; fix it first.`);
+    options.settings.write(next);
+    settings = next;
+  }
+
+  /** Where the keychain exists, secrets found in clear in the file are sealed and the file rewritten. */
+  function sealPlainSecrets(): void {
+    if (!secrets.available || !canSave) return;
+    let changed = false;
+    const accounts: Record<string, unknown> = { ...settings.accounts };
+    for (const [id, raw] of Object.entries(accounts)) {
+      const { plugin: pluginName, account } = accountPlugin(id, raw);
+      const plugin = plugins.get(pluginName);
+      if (!plugin || !hasPlainSecret(account, plugin.accountFields)) continue;
+      accounts[id] = { ...(raw as object), ...sealAccount(account, plugin.accountFields, secrets) };
+      changed = true;
+    }
+    if (changed) {
+      writeSettings({ ...settings, accounts });
+      log.info('passwords found in clear in the settings file were sealed with the system keychain');
+    }
+  }
+
   function saveContacts(next: ContactSettings[]): void {
     settings = { ...settings, contacts: next };
     contacts = new ContactDirectory(next, normalize);
@@ -161,6 +210,40 @@ export function createCore(options: CoreOptions): Core {
     'messages:send': (request) => deliveries.send(request),
     'messages:retry': ({ messageId }) => deliveries.retry(messageId),
     'mechanisms:list': () => registry.views(),
+    'accounts:kinds': () =>
+      options.mechanisms.map((p) => ({ kind: p.id, name: p.displayName, fields: p.accountFields.map((f) => ({ ...f })) })),
+    'accounts:save': async ({ id, kind, values }) => {
+      const plugin = plugins.get(kind);
+      if (!plugin) throw new NotFoundError(`There is no kind of account called "${kind}".`);
+      const previous = accountPlugin(id, settings.accounts[id]);
+      const kept = previous.plugin === kind ? previous.account : {};
+      const account: Record<string, unknown> = {};
+      for (const field of plugin.accountFields) {
+        const value = values[field.key];
+        if (value === undefined || value === '') {
+          // An empty secret keeps the one already saved, so that editing an account does not need it again.
+          if (field.kind === 'secret' && kept[field.key] !== undefined) account[field.key] = kept[field.key];
+          continue;
+        }
+        account[field.key] = field.kind === 'number' && typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      }
+      for (const [key, value] of Object.entries(kept)) if (!(key in account) && !plugin.accountFields.some((f) => f.key === key)) account[key] = value;
+      const problems = plugin.validateAccount(unsealAccount(account, plugin.accountFields, secrets));
+      if (problems.length) throw new InvalidInputError(`The ${plugin.displayName} account "${id}" was not saved: ${problems.join('; ')}.`);
+      const stored = { plugin: kind, ...sealAccount(account, plugin.accountFields, secrets) };
+      writeSettings({ ...settings, accounts: { ...settings.accounts, [id]: stored } });
+      await registry.remove(id);
+      startAccount(id, stored);
+      return registry.views();
+    },
+    'accounts:remove': async ({ id }) => {
+      if (!(id in settings.accounts)) throw new NotFoundError(`There is no account "${id}".`);
+      const { [id]: _removed, ...accounts } = settings.accounts;
+      writeSettings({ ...settings, accounts });
+      await registry.remove(id);
+      mechanismPlugin.delete(id);
+      return registry.views();
+    },
     'delivery:managers': () => managers.views(),
     'delivery:prompts': () => deliveries.prompts(),
     'delivery:answer': ({ promptId, send }) => (deliveries.answer(promptId, send), null),
@@ -196,15 +279,8 @@ export function createCore(options: CoreOptions): Core {
     events,
     handlers,
     start() {
-      for (const [id, raw] of Object.entries(settings.accounts)) {
-        const { plugin: pluginName, account } = accountPlugin(id, raw);
-        const plugin = plugins.get(pluginName);
-        if (!plugin) {
-          setProblem(`account:${id}`, `The settings name an account "${id}" of kind "${pluginName}", but no such mechanism is installed.`);
-          continue;
-        }
-        registry.add(id, plugin, account, () => contacts.addressesOn(id));
-      }
+      sealPlainSecrets();
+      for (const [id, raw] of Object.entries(settings.accounts)) startAccount(id, raw);
       userPlugins.start().catch((error: unknown) => log.error(`delivery manager plugins: ${String(error)}`));
       deliveries.resume();
     },

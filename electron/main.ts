@@ -7,6 +7,7 @@ import { createCore } from '../core/app';
 import { builtinDeliveryManagers, builtinMechanisms } from '../plugins/builtin';
 import { consoleLogger } from '../core/logger';
 import { wireIpc } from './ipc';
+import { keychain } from './secrets';
 import { electronSettingsBackend } from './settings';
 import { createTray, notifyFailure } from './tray';
 import { createMainWindow } from './window';
@@ -26,6 +27,7 @@ app.whenReady().then(() => {
     mechanisms: builtinMechanisms(),
     deliveryManagers: builtinDeliveryManagers(),
     log,
+    secrets: keychain(),
     notify: (failure) =>
       notifyFailure(window, failure, () => core.events.emit('conversation:focus', { contactId: failure.contactId })),
   });

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { priorities } from './domain';
 import type {
+  AccountKindView,
   AppState,
   AttemptView,
   ContactView,
@@ -47,6 +48,16 @@ export const requests = {
   ),
   'messages:retry': request<MessageView>()(z.strictObject({ messageId: id })),
   'mechanisms:list': request<MechanismView[]>()(z.strictObject({})),
+  'accounts:kinds': request<AccountKindView[]>()(z.strictObject({})),
+  /** Creates or changes an account; a secret left empty keeps the one already saved. */
+  'accounts:save': request<MechanismView[]>()(
+    z.strictObject({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'A name for the account: lower-case letters, digits and dashes'),
+      kind: z.string().min(1).max(50),
+      values: z.record(z.string().min(1).max(50), z.union([z.string().max(2000), z.number()])),
+    }),
+  ),
+  'accounts:remove': request<MechanismView[]>()(z.strictObject({ id: z.string().min(1).max(32) })),
   'delivery:managers': request<DeliveryManagerView[]>()(z.strictObject({})),
   'delivery:prompts': request<DeliveryPrompt[]>()(z.strictObject({})),
   'delivery:answer': request<null>()(z.strictObject({ promptId: id, send: z.boolean() })),

@@ -73,6 +73,13 @@ export interface MechanismView {
   readonly reason?: string;
 }
 
+/** A kind of mechanism an account can be made for, with the fields its settings screen shows. */
+export interface AccountKindView {
+  readonly kind: string;
+  readonly name: string;
+  readonly fields: readonly { key: string; label: string; kind: 'text' | 'secret' | 'number'; required: boolean }[];
+}
+
 /** A delivery manager the sender may choose from, by its display name. */
 export interface DeliveryManagerView {
   readonly id: string;

@@ -52,6 +52,14 @@ export interface MechanismCapabilities {
   readonly receipts: boolean;
 }
 
+/** A field of a mechanism's account, for the settings screen. Secrets are sealed by the OS keychain where there is one. */
+export interface AccountField {
+  readonly key: string;
+  readonly label: string;
+  readonly kind: 'text' | 'secret' | 'number';
+  readonly required: boolean;
+}
+
 export interface MechanismPlugin {
   readonly kind: 'mechanism';
   readonly id: string;
@@ -59,5 +67,9 @@ export interface MechanismPlugin {
   readonly capabilities: MechanismCapabilities;
   /** Normalises an address so that the same person is recognised however the server spells it. */
   normalizeAddress(address: string): string;
+  /** The account's fields, for the settings screen. */
+  readonly accountFields: readonly AccountField[];
+  /** The problems with an account's settings, in words naming the field; none when it can be used. */
+  validateAccount(account: unknown): string[];
   create(context: MechanismContext): Mechanism;
 }

@@ -66,6 +66,16 @@ export type Settings = z.output<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;
 export type RuleSettings = z.output<typeof ruleSettings>;
 
+/** A secret as stored in the settings file once the OS keychain has sealed it. */
+export const sealedSecret = z.strictObject({ sealed: z.string().min(1) });
+export type SealedSecret = z.output<typeof sealedSecret>;
+
+/** Lists a schema's problems with a value, one sentence each; none when the value is good. */
+export function problemsWith(schema: z.ZodType, value: unknown): string[] {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'the account'}: ${issue.message}`);
+}
+
 /** Turns a zod error into one line a person can act on, naming the place in the file. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ');

@@ -4,7 +4,7 @@ import { isRequestName, requests } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
 import { describeIssues } from '../../shared/settings';
 import type { Logger } from '../../shared/mechanism';
-import { NotFoundError, type Handlers } from './handlers';
+import { InvalidInputError, NotFoundError, type Handlers } from './handlers';
 
 export async function dispatch(handlers: Handlers, name: unknown, payload: unknown, log?: Logger): Promise<Result<unknown>> {
   if (!isRequestName(name)) {
@@ -17,6 +17,7 @@ export async function dispatch(handlers: Handlers, name: unknown, payload: unkno
     return ok(await handler(parsed.data));
   } catch (error) {
     if (error instanceof NotFoundError) return fail('not-found', error.message);
+    if (error instanceof InvalidInputError) return fail('invalid-payload', error.message);
     log?.error(`request ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return fail('internal', `${name} failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -10,3 +10,8 @@ export type Handlers = {
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
+
+/** Thrown by a handler when the input is well-formed but cannot be used; answered as `invalid-payload`. */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+}

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
-import { describeIssues } from '../../shared/settings';
+import { describeIssues, problemsWith } from '../../shared/settings';
 import manifest from './manifest.json';
 
 export const accountSchema = z.strictObject({
@@ -136,6 +136,16 @@ export default function email(): MechanismPlugin {
     displayName: manifest.displayName,
     capabilities: { presence: false, receipts: false },
     normalizeAddress: (address) => address.trim().toLowerCase(),
+    accountFields: [
+      { key: 'address', label: 'Your e-mail address', kind: 'text', required: true },
+      { key: 'server', label: 'SMTP server', kind: 'text', required: true },
+      { key: 'host', label: 'Address to dial', kind: 'text', required: false },
+      { key: 'port', label: 'Port (587 or 465)', kind: 'number', required: false },
+      { key: 'user', label: 'User name', kind: 'text', required: true },
+      { key: 'password', label: 'Password', kind: 'secret', required: true },
+      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false },
+    ],
+    validateAccount: (account) => problemsWith(accountSchema, account),
     create: (ctx) => new EmailMechanism(ctx),
   };
 }

@@ -7,7 +7,7 @@ import { lineBreak } from 'irc-framework/src/linebreak.js';
 import { z } from 'zod';
 import type { PresenceShow } from '../../shared/domain';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
-import { describeIssues } from '../../shared/settings';
+import { describeIssues, problemsWith } from '../../shared/settings';
 import manifest from './manifest.json';
 import { VerifiedTlsTransport } from './transport';
 
@@ -269,6 +269,15 @@ export default function irc(): MechanismPlugin {
     displayName: manifest.displayName,
     capabilities: { presence: true, receipts: false },
     normalizeAddress: normalizeNick,
+    accountFields: [
+      { key: 'server', label: 'Server name', kind: 'text', required: true },
+      { key: 'host', label: 'Address to dial', kind: 'text', required: false },
+      { key: 'port', label: 'TLS port', kind: 'number', required: false },
+      { key: 'nick', label: 'Nick', kind: 'text', required: true },
+      { key: 'password', label: 'Server password', kind: 'secret', required: false },
+      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false },
+    ],
+    validateAccount: (account) => problemsWith(accountSchema, account),
     create: (ctx) => new IrcMechanism(ctx),
   };
 }

@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
-import { describeIssues } from '../../shared/settings';
+import { describeIssues, problemsWith } from '../../shared/settings';
 import manifest from './manifest.json';
 
 export const accountSchema = z.strictObject({
@@ -162,6 +162,13 @@ export default function sms(): MechanismPlugin {
     displayName: manifest.displayName,
     capabilities: { presence: false, receipts: true },
     normalizeAddress: normalizeNumber,
+    accountFields: [
+      { key: 'sendsmsUrl', label: 'Gateway sendsms address', kind: 'text', required: true },
+      { key: 'username', label: 'User name', kind: 'text', required: true },
+      { key: 'password', label: 'Password', kind: 'secret', required: true },
+      { key: 'senderName', label: 'Pages come from', kind: 'text', required: false },
+    ],
+    validateAccount: (account) => problemsWith(accountSchema, account),
     create: (ctx) => new SmsMechanism(ctx),
   };
 }

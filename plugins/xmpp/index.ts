@@ -8,7 +8,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { z } from 'zod';
 import type { PresenceShow } from '../../shared/domain';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
-import { describeIssues } from '../../shared/settings';
+import { describeIssues, problemsWith } from '../../shared/settings';
 import { createConnection, type Connection } from './connection';
 import manifest from './manifest.json';
 import { bareAddress, bestShow, showFromXmpp } from './presence-map';
@@ -296,6 +296,13 @@ export default function xmpp(): MechanismPlugin {
     displayName: manifest.displayName,
     capabilities: { presence: true, receipts: true },
     normalizeAddress: bareAddress,
+    accountFields: [
+      { key: 'jid', label: 'Address (name@server)', kind: 'text', required: true },
+      { key: 'password', label: 'Password', kind: 'secret', required: true },
+      { key: 'service', label: 'Server to dial (xmpp://host:port)', kind: 'text', required: false },
+      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false },
+    ],
+    validateAccount: (account) => problemsWith(accountSchema, account),
     create: (ctx) => new XmppMechanism(ctx),
   };
 }

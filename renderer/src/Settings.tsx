@@ -1,6 +1,7 @@
 // The settings screen, apart from the conversations: where mechanisms may be named. It shows the
 // accounts and whether each can send now, and the diagnostics of recent messages: every attempt
 // with its delivery manager, configuration, mechanism, times and outcome.
+import { AccountForm } from './AccountForm';
 import { useStore } from './store';
 
 const time = (at?: number) => (at === undefined ? '—' : new Date(at).toLocaleTimeString());
@@ -36,6 +37,7 @@ export function Settings() {
           ))}
         </tbody>
       </table>
+      <AccountForm />
       <h3>Delivery diagnostics</h3>
       {diagnostics.length === 0 && <p>No messages sent yet.</p>}
       {diagnostics.map(({ message, contactName, attempts }) => (

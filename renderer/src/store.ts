@@ -3,6 +3,7 @@
 // contract's API; nothing here knows which host carries it.
 import { create } from 'zustand';
 import type {
+  AccountKindView,
   ContactId,
   ContactView,
   DeliveryManagerView,
@@ -33,6 +34,9 @@ interface State {
   strangers: StrangerView[];
   mechanisms: MechanismView[];
   diagnostics: DiagnosticsEntry[];
+  accountKinds: AccountKindView[];
+  /** Saves an account; resolves with the reason when it was refused. */
+  saveAccount(id: string, kind: string, values: Record<string, string>): Promise<string | undefined>;
   /** The last thing that went wrong talking to the core, shown until the next success. */
   error: string | undefined;
   /** The latest delivery failure, told to the sender whichever conversation is open. */
@@ -74,6 +78,7 @@ export const useStore = create<State>()((set, get) => {
     strangers: [],
     mechanisms: [],
     diagnostics: [],
+    accountKinds: [],
     error: undefined,
     notice: undefined,
     dismissNotice: () => set({ notice: undefined }),
@@ -108,8 +113,14 @@ export const useStore = create<State>()((set, get) => {
     },
     async openSettings() {
       set({ view: 'settings' });
-      const [diagnostics, mechanisms] = await Promise.all([api.diagnostics.list({}), api.mechanisms.list({})]);
-      set({ diagnostics: value(diagnostics, setError) ?? [], mechanisms: value(mechanisms, setError) ?? [] });
+      const [diagnostics, mechanisms, kinds] = await Promise.all([api.diagnostics.list({}), api.mechanisms.list({}), api.accounts.kinds({})]);
+      set({ diagnostics: value(diagnostics, setError) ?? [], mechanisms: value(mechanisms, setError) ?? [], accountKinds: value(kinds, setError) ?? [] });
+    },
+    async saveAccount(id, kind, values) {
+      const result = await api.accounts.save({ id, kind, values });
+      if (!result.ok) return result.error.message;
+      set({ mechanisms: result.value });
+      return undefined;
     },
     closeSettings: () => set({ view: 'conversations' }),
   };

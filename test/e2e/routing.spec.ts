@@ -95,6 +95,22 @@ test('the sender decides before paging, retries, accepts a stranger and reads th
   const delivery = page.getByRole('article', { name: /Delivery of “Meeting moved to 4” to John Smith/ });
   await expect(delivery.getByRole('row')).toHaveText([/Manager/, /escalating\s*Urgent\s*im.*accepted: accepted, but no delivery receipt within 2 s/, /escalating\s*Urgent\s*pager.*delivered/]);
   await expect(page.getByRole('table', { name: 'Accounts' })).toContainText('im');
+
+  // An account is checked when saved: a wrong field is named, a good one connects.
+  const form = page.getByRole('form', { name: 'Add or change an account' });
+  await form.getByLabel('Account name').fill('work');
+  await form.getByLabel('Address (name@server)').fill('not an address');
+  await form.getByLabel('Password').fill('whatever');
+  await form.getByRole('button', { name: 'Save account' }).click();
+  await expect(form.getByRole('alert')).toContainText('jid: must look like name@server');
+  const work = server.createAccount('work');
+  await form.getByLabel('Address (name@server)').fill(work.jid);
+  await form.getByLabel('Password').fill(work.password);
+  await form.getByLabel('Server to dial (xmpp://host:port) (optional)').fill(server.service);
+  await form.getByLabel('CA certificate file (optional)').fill(server.caFile);
+  await form.getByRole('button', { name: 'Save account' }).click();
+  await expect(form.getByRole('status')).toHaveText('Account "work" saved.');
+  await expect(page.getByRole('table', { name: 'Accounts' }).getByRole('row', { name: /work/ })).toContainText('active');
   await page.getByRole('button', { name: 'Back to conversations' }).click();
   await expect(page.getByRole('region', { name: 'Conversation with Pamela White' })).toBeVisible();
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createCore, type Core } from '../../core/app';
 import { dispatch } from '../../core/ipc/dispatch';
 import { confSettingsBackend } from '../../core/settings/conf-backend';
+import type { SecretStore } from '../../core/settings/secrets';
 import { builtinDeliveryManagers, builtinMechanisms } from '../../plugins/builtin';
 import { eventNames, type EventName, type EventPayload, type RequestInput, type RequestName, type RequestResult } from '../../shared/contract';
 import type { DeliveryFailure } from '../../shared/domain';
@@ -24,7 +25,7 @@ export interface CoreHarness {
   stop(): Promise<void>;
 }
 
-export function startCore(settings: SettingsInput, options: { dir?: string; settleMs?: number } = {}): CoreHarness {
+export function startCore(settings: SettingsInput, options: { dir?: string; settleMs?: number; secrets?: SecretStore } = {}): CoreHarness {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sb-core-'));
   fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
   const logs: string[] = [];
@@ -40,6 +41,7 @@ export function startCore(settings: SettingsInput, options: { dir?: string; sett
     log: { info: line('info'), warn: line('warn'), error: line('error') },
     notify: (failure) => void notified.push(failure),
     settleMs: options.settleMs ?? 10_000,
+    ...(options.secrets && { secrets: options.secrets }),
   });
   for (const name of eventNames) {
     core.events.on(name, (payload: unknown) => {
