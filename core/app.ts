@@ -123,6 +123,11 @@ export function createCore(options: CoreOptions): Core {
       receipt(mechanism, messageId, level) {
         delivery?.receipt(mechanism, messageId, level);
       },
+      suggest(mechanism, person) {
+        const address = normalize(mechanism, String(person.address));
+        if (contacts.byAddress(mechanism, address).length) return; // already a contact
+        if (strangers.suggest(mechanism, address, person.name === undefined ? undefined : String(person.name))) events.emit('strangers:changed', strangers.pending());
+      },
     },
     log,
   );

@@ -121,6 +121,10 @@ export interface StrangerView {
   readonly address: string;
   readonly firstMessage: string;
   readonly at: number;
+  /** Offered from one of your accounts' own contact lists rather than by writing to you. */
+  readonly suggested: boolean;
+  /** The name that list gives them, if any. */
+  readonly name?: string;
 }
 
 /** Told to the sender when a message could not be delivered at all. */

@@ -37,6 +37,8 @@ export interface MechanismContext {
   status(status: MechanismStatus): void;
   presence(address: string, show: PresenceShow): void;
   incoming(message: { readonly from: string; readonly body: string; readonly id?: string }): void;
+  /** Offers someone from the account's own contact list (an XMPP roster) as a contact to add. */
+  suggest(person: { readonly address: string; readonly name?: string }): void;
   /** The recipient's device confirmed a message we sent (a delivery receipt or a read marker). */
   receipt(messageId: string, level: 'delivered' | 'read'): void;
 }

@@ -9,6 +9,7 @@ export interface RegistryHooks {
   presence(mechanism: MechanismId, address: string, show: PresenceShow): void;
   incoming(mechanism: MechanismId, message: { from: string; body: string; id?: string }): void;
   receipt(mechanism: MechanismId, messageId: string, level: 'delivered' | 'read'): void;
+  suggest(mechanism: MechanismId, person: { address: string; name?: string }): void;
 }
 
 interface Running {
@@ -57,6 +58,7 @@ export class MechanismRegistry {
         status: guard('status', (status: MechanismStatus) => this.#setStatus(id, status)),
         presence: guard('presence', (address: string, show: PresenceShow) => this.#hooks.presence(id, address, show)),
         incoming: guard('incoming', (message: { from: string; body: string; id?: string }) => this.#hooks.incoming(id, message)),
+        suggest: guard('suggest', (person: { address: string; name?: string }) => this.#hooks.suggest(id, person)),
         receipt: guard('receipt', (messageId: string, level: 'delivered' | 'read') => this.#hooks.receipt(id, messageId, level)),
       });
     } catch (error) {

@@ -47,6 +47,9 @@ export const migrations: readonly string[] = [
      ignored INTEGER NOT NULL DEFAULT 0,
      UNIQUE (mechanism, address)
    );`,
+  // 3: people offered from an account's own contact list (an XMPP roster), with the name it gives them
+  `ALTER TABLE strangers ADD COLUMN suggested INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE strangers ADD COLUMN name TEXT;`,
 ];
 
 export function openDatabase(directory: string): Db {

@@ -166,6 +166,13 @@ class XmppMechanism implements Mechanism {
       const bare = bareAddress(address);
       if (!subscribed.has(bare) && jidPattern.test(bare)) await connection.entity.send(xml('presence', { to: bare, type: 'subscribe' }));
     }
+    // The roster is the user's contact list on this server: offer its people as contacts (the core
+    // leaves out those already known).
+    for (const item of roster.getChildren('item')) {
+      const address = bareAddress(item.attrs.jid ?? '');
+      if (!jidPattern.test(address) || this.#known(address)) continue;
+      this.#ctx.suggest({ address, ...(item.attrs.name && { name: item.attrs.name.slice(0, 200) }) });
+    }
   }
 
   #known(bare: string): boolean {

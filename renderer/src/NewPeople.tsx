@@ -7,11 +7,15 @@ import { useStore } from './store';
 function Request({ stranger }: { stranger: StrangerView }) {
   const accept = useStore((s) => s.accept);
   const ignore = useStore((s) => s.ignore);
-  const [name, setName] = useState('');
+  const [name, setName] = useState(stranger.name ?? '');
   return (
-    <li className="stranger" aria-label="Message from someone new">
+    <li className="stranger" aria-label={stranger.suggested ? 'Suggested contact' : 'Message from someone new'}>
       <p className="stranger-address">{stranger.address}</p>
-      <p className="stranger-message">“{stranger.firstMessage}”</p>
+      {stranger.suggested ? (
+        <p className="stranger-message">In the contact list of one of your accounts{stranger.name ? ` as ${stranger.name}` : ''}.</p>
+      ) : (
+        <p className="stranger-message">“{stranger.firstMessage}”</p>
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();

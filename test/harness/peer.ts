@@ -10,6 +10,8 @@ export interface Peer {
   /** Resolves with the next (or an already received) message whose body matches. */
   receive(match: (body: string) => boolean, timeoutMs?: number): Promise<{ from: string; body: string; originId?: string }>;
   offline(): Promise<void>;
+  /** Adds someone to this account's roster (its contact list on the server). */
+  addToRoster(jid: string, name: string): Promise<void>;
   /** Sends a delivery receipt for a message id, as the device does when it has the message. */
   confirm(to: string, messageId: string): Promise<void>;
   /** Whether this peer's device answers receipt requests (XEP-0184), as a real client does when on. */
@@ -88,6 +90,11 @@ export async function startPeer(options: { service: string; domain: string; jid:
         if (found) return found;
         await once(arrivals, 'message', { signal });
       }
+    },
+    async addToRoster(jid, name) {
+      await (xmpp as unknown as { iqCaller: { set(el: unknown): Promise<unknown> } }).iqCaller.set(
+        xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid, name })),
+      );
     },
     async confirm(to, messageId) {
       await xmpp.send(xml('message', { to }, xml('received', { xmlns: 'urn:xmpp:receipts', id: messageId })));

@@ -9,6 +9,7 @@ export interface Recorder {
   readonly presence: Map<string, PresenceShow>;
   readonly incoming: { from: string; body: string; id?: string }[];
   readonly receipts: { messageId: string; level: 'delivered' | 'read' }[];
+  readonly suggestions: { address: string; name?: string }[];
   readonly logs: string[];
   /** Waits until `check` holds, re-checking on every report. */
   until(check: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
@@ -21,6 +22,7 @@ export function recorder(account: unknown, addresses: string[]): Recorder {
   const incoming: { from: string; body: string; id?: string }[] = [];
   const logs: string[] = [];
   const receipts: { messageId: string; level: 'delivered' | 'read' }[] = [];
+  const suggestions: { address: string; name?: string }[] = [];
   const log = (level: string) => (m: string) => void logs.push(`${level} ${m}`);
   const context: MechanismContext = {
     account,
@@ -29,6 +31,7 @@ export function recorder(account: unknown, addresses: string[]): Recorder {
     status: (s) => void (statuses.push(s), changed.emit('change')),
     presence: (a, s) => void (presence.set(a, s), changed.emit('change')),
     incoming: (m) => void (incoming.push(m), changed.emit('change')),
+    suggest: (person) => void (suggestions.push(person), changed.emit('change')),
     receipt: (messageId, level) => void (receipts.push({ messageId, level }), changed.emit('change')),
   };
   return {
@@ -37,6 +40,7 @@ export function recorder(account: unknown, addresses: string[]): Recorder {
     presence,
     incoming,
     receipts,
+    suggestions,
     logs,
     async until(check, timeoutMs = 20_000, what = 'condition') {
       const signal = AbortSignal.timeout(timeoutMs);

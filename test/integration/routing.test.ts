@@ -246,6 +246,25 @@ describe('incoming messages', () => {
   });
 });
 
+describe('roster import', () => {
+  it('offers the people of an account’s own contact list as contacts, once, leaving out known ones', async () => {
+    const accounts = myAccounts();
+    const known = await person(im1, 'jerry', { online: false });
+    const other = im1.createAccount('pamela');
+    // The user's own XMPP account already lists Pamela (named) and Jerry on the server.
+    const myself = await startPeer({ service: im1.service, domain: im1.domain, jid: accounts.im1.jid, password: accounts.im1.password });
+    await myself.addToRoster(other.jid, 'Pamela W.');
+    await myself.addToRoster(known.jid, 'Jerry');
+    await myself.offline();
+    const h = core({ accounts, contacts: [{ id: 'jerry', name: 'Jerry Jones', addresses: { im1: known.jid } }] });
+    const offered = await h.event('strangers:changed', (list) => list.some((s) => s.address === other.jid));
+    expect(offered).toEqual([{ id: expect.any(String), address: other.jid, firstMessage: '', at: expect.any(Number), suggested: true, name: 'Pamela W.' }]);
+    const contact = await h.call('strangers:accept', { strangerId: offered[0]!.id, name: 'Pamela White' });
+    expect((await h.call('contacts:list', {})).map((c) => c.name)).toEqual(['Jerry Jones', 'Pamela White']);
+    expect(contact.name).toBe('Pamela White');
+  });
+});
+
 describe('delivery managers dropped into the plugin folder', () => {
   it('are loaded, used, and removed while the app runs; a broken one is reported', async () => {
     const jerry = await person(im1, 'jerry');
