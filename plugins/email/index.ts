@@ -1,10 +1,10 @@
 // The e-mail delivery mechanism: SMTP submission with STARTTLS and authentication (nodemailer).
 // No presence; "accepted" means the server's 250. 5xx is a final failure, 4xx worth retrying.
-import fs from 'node:fs';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
-import { describeIssues, problemsWith } from '../../shared/settings';
+import { mechanismPlugin } from '../common/factories';
+import { parseAccount, readCaFile } from '../common/account';
 import manifest from './manifest.json';
 
 export const accountSchema = z.strictObject({
@@ -49,17 +49,8 @@ class EmailMechanism implements Mechanism {
   }
 
   async start(): Promise<void> {
-    const parsed = accountSchema.safeParse(this.#ctx.account);
-    if (!parsed.success) throw new Error(`the account settings are not valid: ${describeIssues(parsed.error)}`);
-    const account = (this.#account = parsed.data);
-    let ca: string | undefined;
-    if (account.caFile) {
-      try {
-        ca = fs.readFileSync(account.caFile, 'utf8');
-      } catch (error) {
-        throw new Error(`the CA file ${account.caFile} cannot be read (${(error as Error).message})`);
-      }
-    }
+    const account = (this.#account = parseAccount(accountSchema, this.#ctx.account));
+    const ca = readCaFile(account.caFile);
     this.#transport = nodemailer.createTransport({
       host: account.host ?? account.server,
       port: account.port,
@@ -130,10 +121,9 @@ class EmailMechanism implements Mechanism {
 }
 
 export default function email(): MechanismPlugin {
-  return {
-    kind: 'mechanism',
-    id: manifest.name,
-    displayName: manifest.displayName,
+  return mechanismPlugin({
+    manifest,
+    accountSchema,
     capabilities: { presence: false, receipts: false },
     normalizeAddress: (address) => address.trim().toLowerCase(),
     accountFields: [
@@ -145,7 +135,6 @@ export default function email(): MechanismPlugin {
       { key: 'password', label: 'Password', kind: 'secret', required: true },
       { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false },
     ],
-    validateAccount: (account) => problemsWith(accountSchema, account),
     create: (ctx) => new EmailMechanism(ctx),
-  };
+  });
 }

@@ -1,13 +1,13 @@
 // The IRC delivery mechanism: private messages to nicks over TLS, presence by MONITOR or USERHOST
 // polling, ERR_NOSUCHNICK as a final failure, long messages split and paced for flood control.
-import fs from 'node:fs';
 import { once } from 'node:events';
 import { Client } from 'irc-framework';
 import { lineBreak } from 'irc-framework/src/linebreak.js';
 import { z } from 'zod';
 import type { PresenceShow } from '../../shared/domain';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
-import { describeIssues, problemsWith } from '../../shared/settings';
+import { mechanismPlugin } from '../common/factories';
+import { parseAccount, readCaFile } from '../common/account';
 import manifest from './manifest.json';
 import { VerifiedTlsTransport } from './transport';
 
@@ -63,16 +63,8 @@ class IrcMechanism implements Mechanism {
   }
 
   async start(): Promise<void> {
-    const parsed = accountSchema.safeParse(this.#ctx.account);
-    if (!parsed.success) throw new Error(`the account settings are not valid: ${describeIssues(parsed.error)}`);
-    this.#account = parsed.data;
-    if (parsed.data.caFile) {
-      try {
-        this.#ca = fs.readFileSync(parsed.data.caFile, 'utf8');
-      } catch (error) {
-        throw new Error(`the CA file ${parsed.data.caFile} cannot be read (${(error as Error).message})`);
-      }
-    }
+    this.#account = parseAccount(accountSchema, this.#ctx.account);
+    this.#ca = readCaFile(this.#account.caFile);
     this.#stopped = false;
     this.#connect();
   }
@@ -263,10 +255,9 @@ class IrcMechanism implements Mechanism {
 }
 
 export default function irc(): MechanismPlugin {
-  return {
-    kind: 'mechanism',
-    id: manifest.name,
-    displayName: manifest.displayName,
+  return mechanismPlugin({
+    manifest,
+    accountSchema,
     capabilities: { presence: true, receipts: false },
     normalizeAddress: normalizeNick,
     accountFields: [
@@ -277,7 +268,6 @@ export default function irc(): MechanismPlugin {
       { key: 'password', label: 'Server password', kind: 'secret', required: false },
       { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false },
     ],
-    validateAccount: (account) => problemsWith(accountSchema, account),
     create: (ctx) => new IrcMechanism(ctx),
-  };
+  });
 }

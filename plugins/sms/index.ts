@@ -1,12 +1,12 @@
 // The SMS / pager mechanism: pages through an HTTP sendsms gateway (Kannel). Accepted on HTTP 202;
 // the gateway's delivery report (DLR) to our loopback callback upgrades it to delivered.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
-import { describeIssues, problemsWith } from '../../shared/settings';
+import { mechanismPlugin } from '../common/factories';
+import { parseAccount, readCaFile } from '../common/account';
 import manifest from './manifest.json';
 
 export const accountSchema = z.strictObject({
@@ -56,12 +56,10 @@ class SmsMechanism implements Mechanism {
   }
 
   async start(): Promise<void> {
-    const parsed = accountSchema.safeParse(this.#ctx.account);
-    if (!parsed.success) throw new Error(`the account settings are not valid: ${describeIssues(parsed.error)}`);
-    this.#account = parsed.data;
-    if (parsed.data.caFile) this.#ca = fs.readFileSync(parsed.data.caFile, 'utf8');
+    this.#account = parseAccount(accountSchema, this.#ctx.account);
+    this.#ca = readCaFile(this.#account.caFile);
     this.#stopped = false;
-    await this.#listenForReports(parsed.data.callbackPort);
+    await this.#listenForReports(this.#account.callbackPort);
     void this.#check();
   }
 
@@ -156,10 +154,9 @@ class SmsMechanism implements Mechanism {
 }
 
 export default function sms(): MechanismPlugin {
-  return {
-    kind: 'mechanism',
-    id: manifest.name,
-    displayName: manifest.displayName,
+  return mechanismPlugin({
+    manifest,
+    accountSchema,
     capabilities: { presence: false, receipts: true },
     normalizeAddress: normalizeNumber,
     accountFields: [
@@ -168,7 +165,6 @@ export default function sms(): MechanismPlugin {
       { key: 'password', label: 'Password', kind: 'secret', required: true },
       { key: 'senderName', label: 'Pages come from', kind: 'text', required: false },
     ],
-    validateAccount: (account) => problemsWith(accountSchema, account),
     create: (ctx) => new SmsMechanism(ctx),
-  };
+  });
 }

@@ -2,13 +2,13 @@
 // receipts, markers and stable ids; with stream management, a message counts as accepted only when
 // the server acknowledges it, and a dropped session is resumed; reconnects by itself with back-off.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { promise } from '@xmpp/events';
 import xml, { type Element } from '@xmpp/xml';
 import { z } from 'zod';
 import type { PresenceShow } from '../../shared/domain';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
-import { describeIssues, problemsWith } from '../../shared/settings';
+import { mechanismPlugin } from '../common/factories';
+import { parseAccount, readCaFile } from '../common/account';
 import { createConnection, type Connection } from './connection';
 import manifest from './manifest.json';
 import { bareAddress, bestShow, showFromXmpp } from './presence-map';
@@ -65,17 +65,8 @@ class XmppMechanism implements Mechanism {
   }
 
   async start(): Promise<void> {
-    const parsed = accountSchema.safeParse(this.#ctx.account);
-    if (!parsed.success) throw new Error(`the account settings are not valid: ${describeIssues(parsed.error)}`);
-    const account = (this.#account = parsed.data);
-    let ca: string | undefined;
-    if (account.caFile) {
-      try {
-        ca = fs.readFileSync(account.caFile, 'utf8');
-      } catch (error) {
-        throw new Error(`the CA file ${account.caFile} cannot be read (${(error as Error).message})`);
-      }
-    }
+    const account = (this.#account = parseAccount(accountSchema, this.#ctx.account));
+    const ca = readCaFile(account.caFile);
     const [username = '', domain = ''] = account.jid.split('@');
     // One connection for the mechanism's life: reconnecting on the same one lets the session resume.
     const connection = createConnection({ service: account.service ?? `xmpp://${domain}:5222`, domain, username, password: account.password, resource: account.resource, ca });
@@ -297,10 +288,9 @@ class XmppMechanism implements Mechanism {
 }
 
 export default function xmpp(): MechanismPlugin {
-  return {
-    kind: 'mechanism',
-    id: manifest.name,
-    displayName: manifest.displayName,
+  return mechanismPlugin({
+    manifest,
+    accountSchema,
     capabilities: { presence: true, receipts: true },
     normalizeAddress: bareAddress,
     accountFields: [
@@ -309,7 +299,6 @@ export default function xmpp(): MechanismPlugin {
       { key: 'service', label: 'Server to dial (xmpp://host:port)', kind: 'text', required: false },
       { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false },
     ],
-    validateAccount: (account) => problemsWith(accountSchema, account),
     create: (ctx) => new XmppMechanism(ctx),
-  };
+  });
 }

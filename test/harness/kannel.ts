@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
+import { firstMatch } from './wait';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,12 +110,7 @@ text = ""
     dir,
     pages,
     async receive(match, timeoutMs = 15_000) {
-      const signal = AbortSignal.timeout(timeoutMs);
-      for (;;) {
-        const found = pages.find(match);
-        if (found) return found;
-        await once(arrivals, 'page', { signal });
-      }
+      return firstMatch(pages, match, arrivals, 'page', timeoutMs);
     },
     async stopSendsms() {
       const gone = once(smsbox, 'exit');

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
+import { firstMatch } from './wait';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -125,12 +126,7 @@ export async function startIrcPeer(server: IrcServer, nick: string): Promise<Irc
     nick,
     received,
     async receive(match, timeoutMs = 15_000) {
-      const signal = AbortSignal.timeout(timeoutMs);
-      for (;;) {
-        const found = received.find((m) => match(m.body));
-        if (found) return found;
-        await once(arrivals, 'message', { signal });
-      }
+      return firstMatch(received, (m) => match(m.body), arrivals, 'message', timeoutMs);
     },
     async say(to, body) {
       client.say(to, body);

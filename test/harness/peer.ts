@@ -2,6 +2,7 @@
 // presence subscriptions, can change its show, send, and wait for messages.
 import { client, xml } from '@xmpp/client';
 import { EventEmitter, once } from 'node:events';
+import { firstMatch } from './wait';
 
 export interface Peer {
   readonly jid: string;
@@ -84,12 +85,7 @@ export async function startPeer(options: { service: string; domain: string; jid:
       await xmpp.send(xml('message', { to, type: 'chat' }, xml('body', {}, body)));
     },
     async receive(match, timeoutMs = 15_000) {
-      const signal = AbortSignal.timeout(timeoutMs);
-      for (;;) {
-        const found = received.find((m) => match(m.body));
-        if (found) return found;
-        await once(arrivals, 'message', { signal });
-      }
+      return firstMatch(received, (m) => match(m.body), arrivals, 'message', timeoutMs);
     },
     async addToRoster(jid, name) {
       await (xmpp as unknown as { iqCaller: { set(el: unknown): Promise<unknown> } }).iqCaller.set(

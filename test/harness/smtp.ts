@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
+import { firstMatch } from './wait';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,12 +75,7 @@ export async function startSmtp(domain = 'mail.switchboard.test'): Promise<SmtpS
     password,
     received,
     async receive(match, timeoutMs = 15_000) {
-      const signal = AbortSignal.timeout(timeoutMs);
-      for (;;) {
-        const found = received.find(match);
-        if (found) return found;
-        await once(arrivals, 'mail', { signal });
-      }
+      return firstMatch(received, match, arrivals, 'mail', timeoutMs);
     },
     start,
     async stop() {
