@@ -11,6 +11,7 @@ export const packages = {
   openssl: '/usr/bin/openssl',
   'python3-aiosmtpd': '/usr/lib/python3/dist-packages/aiosmtpd',
   ngircd: '/usr/sbin/ngircd',
+  inspircd: '/usr/sbin/inspircd',
   kannel: '/usr/sbin/bearerbox',
   'kannel-extras': '/usr/lib/kannel/test/fakesmsc',
 };

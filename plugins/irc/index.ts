@@ -110,13 +110,28 @@ class IrcMechanism implements Mechanism {
     this.#registered = true;
     this.#backoff = MIN_BACKOFF_MS;
     this.#ctx.status({ state: 'active' });
+    // What the server offers (ISUPPORT) arrives after the welcome and before the end of the MOTD.
+    const client = this.#client!;
+    let begun = false;
+    const begin = () => {
+      if (begun || this.#client !== client) return;
+      begun = true;
+      clearTimeout(fallback);
+      this.#watchPresence();
+    };
+    const fallback = setTimeout(begin, 5_000);
+    client.once('motd', begin);
+  }
+
+  #watchPresence(): void {
     const client = this.#client!;
     const nicks = this.#ctx.addresses().filter((a) => nickPattern.test(a));
     if (client.network.supports('MONITOR')) {
+      // The server tells us at once when a nick comes or goes; USERHOST still tells away.
+      this.#ctx.log.info('presence by MONITOR');
       for (const nick of nicks) client.addMonitor(nick);
-    } else {
-      this.#poll();
     }
+    this.#poll();
   }
 
   /** USERHOST answers for up to 5 nicks at once, with online and away in one reply. */

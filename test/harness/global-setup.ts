@@ -9,6 +9,7 @@ export default function setup(): void {
     ['/usr/bin/openssl', 'openssl'],
     ['/usr/lib/python3/dist-packages/aiosmtpd', 'python3-aiosmtpd'],
     ['/usr/sbin/ngircd', 'ngircd'],
+    ['/usr/sbin/inspircd', 'inspircd'],
     ['/usr/sbin/bearerbox', 'kannel'],
     ['/usr/lib/kannel/test/fakesmsc', 'kannel-extras'],
   ]) {

@@ -1,12 +1,13 @@
 // The mechanism contract against a real IRC server (ngIRCd from Debian), with irc-framework peers.
 import { describe, expect, it } from 'vitest';
 import irc from '../../../plugins/irc/index';
-import { startIrcPeer, startNgircd, type IrcPeer } from '../../harness/ngircd';
+import { startInspircd } from '../../harness/inspircd';
+import { startIrcPeer, startNgircd, type IrcPeer, type IrcServer } from '../../harness/ngircd';
 import { recorder } from '../../harness/recorder';
 import { mechanismContract } from './contract';
 
-mechanismContract('irc on ngIRCd', async () => {
-  const server = await startNgircd();
+const ircWorld = (startServer: () => Promise<IrcServer>) => async () => {
+  const server = await startServer();
   let peer: IrcPeer | undefined = await startIrcPeer(server, 'JaneDoe');
   const online = async () => {
     if (!peer) peer = await startIrcPeer(server, 'JaneDoe');
@@ -15,7 +16,7 @@ mechanismContract('irc on ngIRCd', async () => {
   return {
     plugin: irc(),
     account: { server: server.serverName, host: server.host, port: server.port, nick: 'Me', password: server.password, caFile: server.caFile, pollSeconds: 0.5, lineIntervalMs: 50 },
-    peer: { address: 'JaneDoe', receive: (match) => peer!.receive(match) },
+    peer: { address: 'JaneDoe', receive: (match: (body: string) => boolean) => peer!.receive(match) },
     presence: {
       online,
       away: async () => peer!.away('at lunch'),
@@ -24,7 +25,7 @@ mechanismContract('irc on ngIRCd', async () => {
         peer = undefined;
       },
     },
-    incoming: { say: (body) => peer!.say('Me', body) },
+    incoming: { say: (body: string) => peer!.say('Me', body) },
     invalidAddress: 'no spaces allowed',
     refusedAddress: 'NobodyHere',
     server: {
@@ -42,6 +43,30 @@ mechanismContract('irc on ngIRCd', async () => {
       await server.stop();
     },
   };
+};
+
+mechanismContract('irc on ngIRCd', ircWorld(() => startNgircd()));
+mechanismContract('irc on InspIRCd', ircWorld(() => startInspircd()));
+
+describe('irc on InspIRCd: MONITOR', () => {
+  it('learns at once when a nick comes and goes, without polling', async () => {
+    const server = await startInspircd();
+    const rec = recorder({ server: server.serverName, host: server.host, port: server.port, nick: 'Watcher', password: server.password, caFile: server.caFile, pollSeconds: 3600 }, ['Frank']);
+    const mechanism = irc().create(rec.context);
+    try {
+      await mechanism.start();
+      await rec.until(() => rec.statuses.at(-1)?.state === 'active', 15_000, 'active');
+      expect(rec.logs.some((l) => l.includes('presence by MONITOR'))).toBe(true);
+      await rec.until(() => rec.presence.get('frank') === 'offline', 15_000, 'offline at first');
+      const frank = await startIrcPeer(server, 'Frank');
+      await rec.until(() => rec.presence.get('frank') === 'available', 15_000, 'online by MONITOR');
+      await frank.quit();
+      await rec.until(() => rec.presence.get('frank') === 'offline', 15_000, 'offline by MONITOR');
+    } finally {
+      await mechanism.stop();
+      await server.stop();
+    }
+  });
 });
 
 describe('irc on ngIRCd: long messages and flood control', () => {
