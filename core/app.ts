@@ -213,6 +213,11 @@ export function createCore(options: CoreOptions): Core {
     'contacts:list': () => contactList(),
     'messages:list': ({ contactId }) => store.list(contactId),
     'messages:send': (request) => deliveries.send(request),
+    'messages:sendMany': ({ contactIds, ...rest }) => {
+      const unknown = contactIds.filter((id) => !contacts.get(id));
+      if (unknown.length) throw new NotFoundError(`There is no contact ${unknown.join(', ')}.`);
+      return [...new Set(contactIds)].map((contactId) => deliveries.send({ contactId, ...rest }));
+    },
     'messages:retry': ({ messageId }) => deliveries.retry(messageId),
     'mechanisms:list': () => registry.views(),
     'accounts:kinds': () =>

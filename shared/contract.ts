@@ -46,6 +46,16 @@ export const requests = {
       manager: z.string().min(1).max(100).optional(),
     }),
   ),
+  /** One message to several people: each gets their own copy, delivered on its own, in their conversation. */
+  'messages:sendMany': request<MessageView[]>()(
+    z.strictObject({
+      contactIds: z.array(contactId).min(1).max(100),
+      body: z.string().trim().min(1, 'A message cannot be empty').max(20_000),
+      priority: z.enum(priorities).default('normal'),
+      expiresInSeconds: z.number().int().positive().max(60 * 60 * 24 * 30).optional(),
+      manager: z.string().min(1).max(100).optional(),
+    }),
+  ),
   'messages:retry': request<MessageView>()(z.strictObject({ messageId: id })),
   'mechanisms:list': request<MechanismView[]>()(z.strictObject({})),
   'accounts:kinds': request<AccountKindView[]>()(z.strictObject({})),

@@ -72,4 +72,48 @@ describe('a process killed in the middle of routing', () => {
     expect(entry!.attempts.map((a) => [a.mechanism, a.outcome])).toEqual([['im', 'delivered']]);
     again.close();
   });
+
+  it('resumes after SIGKILL while the sender is being asked: the question comes back, and a yes pages once', async () => {
+    const me = server.createAccount('me');
+    const mePager = server.createAccount('mypager');
+    const john = server.createAccount('john');
+    const johnPager = server.createAccount('johnpager');
+    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-crash-'));
+    const account = (a: { jid: string; password: string }) => ({ plugin: 'xmpp', jid: a.jid, password: a.password, service: server.service, caFile: server.caFile });
+    fs.writeFileSync(
+      path.join(configDir, 'settings.json'),
+      JSON.stringify({
+        accounts: { im: account(me), pager: account(mePager) },
+        contacts: [{ id: 'john', name: 'John Smith', addresses: { im: john.jid, pager: johnPager.jid } }],
+        delivery: {
+          managers: { escalating: { configurations: { Normal: [{ mechanism: 'im', verify: { receiptWithinSeconds: 1 } }, { mechanism: 'pager', ask: true }] } } },
+          rules: [{ manager: 'escalating' }],
+        },
+      }),
+    );
+    const johnIm = await startPeer({ service: server.service, domain: server.domain, ...john });
+    const johnPage = await startPeer({ service: server.service, domain: server.domain, ...johnPager });
+    johnPage.receipts = true; // the pager reports delivery
+    peers.push(johnIm, johnPage);
+
+    const first = await startHostProcess(configDir);
+    hosts.push(first);
+    const ipc = await connectIpc(first);
+    const sent = await ipc.call('messages:send', { contactId: 'john', body: 'Are you coming?' });
+    await ipc.event('delivery:prompted', (p) => p.messageId === sent.id);
+    await first.kill('SIGKILL'); // while the question is on the sender's screen
+    ipc.close();
+
+    const second = await startHostProcess(configDir);
+    hosts.push(second);
+    const again = await connectIpc(second);
+    const asked = (await again.call('delivery:prompts', {})).find((p) => p.messageId === sent.id) ?? (await again.event('delivery:prompted', (p) => p.messageId === sent.id));
+    expect(asked.question).toContain('John Smith');
+    await again.call('delivery:answer', { promptId: asked.id, send: true });
+    await johnPage.receive((b) => b === 'Are you coming?');
+    await again.event('messages:changed', (m) => m.id === sent.id && m.state === 'delivered');
+    expect(johnIm.received.filter((m) => m.originId === sent.id)).toHaveLength(1); // accepted before the kill: not sent again
+    expect(johnPage.received.filter((m) => m.originId === sent.id)).toHaveLength(1);
+    again.close();
+  });
 });

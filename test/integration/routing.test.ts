@@ -195,6 +195,25 @@ describe('routing over real servers', () => {
     expect((await finished(h, sent.id)).state).toBe('sent');
   });
 
+  it('sends one message to several people, each copy in its own conversation and delivered on its own', async () => {
+    const jerry = await person(im1, 'jerry');
+    const jane = await person(im2, 'jane');
+    const h = core({
+      accounts: myAccounts(),
+      contacts: [
+        { id: 'jerry', name: 'Jerry Jones', addresses: { im1: jerry.jid } },
+        { id: 'jane', name: 'Jane Doe', addresses: { im2: jane.jid } },
+      ],
+    });
+    await expect(h.call('messages:sendMany', { contactIds: ['jerry', 'nobody'], body: 'x' })).rejects.toThrow(/not-found: There is no contact nobody/);
+    const sent = await h.call('messages:sendMany', { contactIds: ['jerry', 'jane', 'jerry'], body: 'Team lunch at one' });
+    expect(sent.map((m) => m.contactId)).toEqual(['jerry', 'jane']);
+    expect(new Set(sent.map((m) => m.id)).size).toBe(2);
+    await Promise.all([jerry.peer!.receive((b) => b === 'Team lunch at one'), jane.peer!.receive((b) => b === 'Team lunch at one')]);
+    for (const m of sent) expect((await finished(h, m.id)).state).toBe('sent');
+    expect((await h.call('messages:list', { contactId: 'jane' })).map((m) => m.body)).toEqual(['Team lunch at one']);
+  });
+
   it('upgrades a sent message to delivered when the device confirms it', async () => {
     const jerry = await person(im1, 'jerry');
     jerry.peer!.receipts = true;

@@ -14,6 +14,7 @@ const handlers: Handlers = {
     return [];
   },
   'messages:send': ({ body, priority }) => ({ ...sent, body, priority }),
+  'messages:sendMany': ({ contactIds, body }) => contactIds.map((contactId) => ({ ...sent, contactId, body })),
   'messages:retry': () => sent,
   'mechanisms:list': () => [],
   'accounts:kinds': () => [],
