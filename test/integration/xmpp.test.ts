@@ -73,6 +73,21 @@ describe('xmpp mechanism on Prosody', () => {
     await peer.receive((b) => b === 'after the restart');
   });
 
+  it('survives hostile stanzas and keeps working', async () => {
+    const raw = peer as unknown as { say(to: string, body: string): Promise<void> };
+    // A huge body, markup in the body, an empty body, a bogus show, an error-typed message.
+    await raw.say(me.jid, 'x'.repeat(200_000));
+    await raw.say(me.jid, '<script>alert(1)</script>');
+    await raw.say(me.jid, '');
+    await peer!.setShow('bogus' as never);
+    await rec.until(() => rec.incoming.some((m) => m.body === '<script>alert(1)</script>'), 20_000, 'markup arrives as text');
+    expect(rec.incoming.find((m) => m.body.startsWith('xxx'))?.body.length).toBe(200_000); // the core caps what it stores
+    expect(rec.statuses.at(-1)?.state).toBe('active');
+    expect(await mechanism!.send(other.jid, { id: 'after-hostile', body: 'still here' })).toEqual({ ok: true, level: 'accepted' });
+    await peer!.receive((b) => b === 'still here');
+    await peer!.setShow(undefined);
+  });
+
   it('stops with a clear reason on a wrong password', async () => {
     const wrong = recorder({ jid: me.jid, password: 'not-the-password', service: server.service, caFile: server.caFile }, []);
     const m = xmpp().create(wrong.context);

@@ -1,0 +1,76 @@
+// The mechanism registry contains plugins that misbehave: one that throws when made or started, one
+// whose send never answers, one whose callbacks throw. The plugins here are written to misbehave;
+// they are the subject, not stand-ins for something real.
+import { describe, expect, it } from 'vitest';
+import { MechanismRegistry, type RegistryHooks } from '../../core/mechanisms/registry';
+import type { MechanismContext, MechanismPlugin, MechanismStatus } from '../../shared/mechanism';
+
+function hooks() {
+  const statuses: [string, MechanismStatus][] = [];
+  const h: RegistryHooks = {
+    status: (id, s) => void statuses.push([id, s]),
+    presence: () => {
+      throw new Error('a hook that throws');
+    },
+    incoming: () => undefined,
+    receipt: () => undefined,
+    suggest: () => undefined,
+  };
+  return { h, statuses };
+}
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+function plugin(create: (ctx: MechanismContext) => ReturnType<MechanismPlugin['create']>): MechanismPlugin {
+  return {
+    kind: 'mechanism',
+    id: 'bad',
+    displayName: 'Bad',
+    capabilities: { presence: true, receipts: false },
+    normalizeAddress: (a) => a,
+    accountFields: [],
+    validateAccount: () => [],
+    create,
+  };
+}
+
+describe('MechanismRegistry', () => {
+  it('marks a plugin that throws when created as inactive, with the reason', () => {
+    const { h, statuses } = hooks();
+    const registry = new MechanismRegistry(h, quiet);
+    registry.add('x', plugin(() => { throw new Error('cannot be made'); }), {}, () => []);
+    expect(statuses).toEqual([['x', { state: 'inactive', reason: 'cannot be made' }]]);
+    expect(registry.active()).toEqual([]);
+  });
+
+  it('marks a plugin whose start rejects as inactive, and keeps going', async () => {
+    const { h, statuses } = hooks();
+    const registry = new MechanismRegistry(h, quiet);
+    registry.add('x', plugin(() => ({ start: async () => { throw new Error('no server'); }, stop: async () => {}, send: async () => ({ ok: true, level: 'accepted' }) })), {}, () => []);
+    await registry.settled(['x'], 1_000);
+    expect(statuses.at(-1)).toEqual(['x', { state: 'inactive', reason: 'no server' }]);
+  });
+
+  it('fails an attempt on a send that never answers, as worth retrying, instead of hanging', async () => {
+    const { h } = hooks();
+    const registry = new MechanismRegistry(h, quiet, 50);
+    let ctx!: MechanismContext;
+    registry.add('x', plugin((c) => ((ctx = c), { start: async () => c.status({ state: 'active' }), stop: async () => {}, send: () => new Promise(() => {}) })), {}, () => []);
+    await registry.settled(['x'], 1_000);
+    expect(await registry.send('x', 'someone', { id: 'm', body: 'hi' })).toEqual({ ok: false, reason: 'send did not finish within 50 ms', final: false });
+    // A callback whose handler throws costs that callback only.
+    expect(() => ctx.presence('someone', 'available')).not.toThrow();
+    expect(registry.active()).toEqual(['x']);
+  });
+
+  it('ignores a removed mechanism that keeps talking', async () => {
+    const { h, statuses } = hooks();
+    const registry = new MechanismRegistry(h, quiet);
+    let ctx!: MechanismContext;
+    registry.add('x', plugin((c) => ((ctx = c), { start: async () => {}, stop: async () => {}, send: async () => ({ ok: true, level: 'accepted' }) })), {}, () => []);
+    await registry.remove('x');
+    const before = statuses.length;
+    ctx.status({ state: 'active' });
+    expect(statuses.length).toBe(before);
+    expect(await registry.send('x', 'a', { id: 'm', body: 'b' })).toMatchObject({ ok: false, final: false });
+  });
+});
