@@ -67,11 +67,8 @@ export function createCore(options: CoreOptions): Core {
   const canSave = loaded.problems.length === 0;
   const problems = new Map<string, string>(loaded.problems.map((p) => [randomUUID(), p]));
   const plugins = new Map(options.mechanisms.map((p) => [p.id, p]));
+  /** The plugin of each account started (set by startAccount). */
   const mechanismPlugin = new Map<MechanismId, MechanismPlugin>();
-  for (const [id, account] of Object.entries(settings.accounts)) {
-    const plugin = plugins.get(accountPlugin(id, account).plugin);
-    if (plugin) mechanismPlugin.set(id, plugin);
-  }
   const normalize = (mechanism: MechanismId, address: string) => mechanismPlugin.get(mechanism)?.normalizeAddress(address) ?? address.trim();
   let contacts = new ContactDirectory(settings.contacts, normalize);
   const presence = new PresenceService();
@@ -201,10 +198,12 @@ export function createCore(options: CoreOptions): Core {
     }
   }
 
+  /** Contacts are changed even when the file cannot be written: they then last until the app stops. */
   function saveContacts(next: ContactSettings[]): void {
-    settings = { ...settings, contacts: next };
+    const changed = { ...settings, contacts: next };
+    if (canSave) writeSettings(changed);
+    else settings = changed;
     contacts = new ContactDirectory(next, normalize);
-    if (canSave) options.settings.write(settings);
     contactsChanged();
   }
 
@@ -221,7 +220,7 @@ export function createCore(options: CoreOptions): Core {
     'messages:retry': ({ messageId }) => deliveries.retry(messageId),
     'mechanisms:list': () => registry.views(),
     'accounts:kinds': () =>
-      options.mechanisms.map((p) => ({ kind: p.id, name: p.displayName, fields: p.accountFields.map((f) => ({ ...f })) })),
+      options.mechanisms.map((p) => ({ kind: p.id, name: p.displayName, fields: p.accountFields })),
     'accounts:save': async ({ id, kind, values }) => {
       const plugin = plugins.get(kind);
       if (!plugin) throw new NotFoundError(`There is no kind of account called "${kind}".`);

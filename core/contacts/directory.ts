@@ -41,8 +41,4 @@ export class ContactDirectory {
   addressesOn(mechanism: MechanismId): string[] {
     return this.#contacts.flatMap((c) => (c.addresses[mechanism] ? [c.addresses[mechanism].address] : []));
   }
-
-  with(contact: ContactSettings): ContactDirectory {
-    return new ContactDirectory([...this.#contacts, contact], this.#normalize);
-  }
 }

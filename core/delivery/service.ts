@@ -116,9 +116,9 @@ export class DeliveryService {
   /** A mechanism reports a delivery receipt or read marker for a message we sent. */
   receipt(mechanism: MechanismId, messageId: string, level: 'delivered' | 'read'): void {
     const { store, events } = this.#deps;
-    if (!store.upgradeAttempt(messageId, mechanism, level)) return;
-    const upgraded = store.attempts(messageId).filter((a) => a.mechanism === mechanism && a.outcome === level).at(-1);
-    if (upgraded) this.#attemptChanged(upgraded.id);
+    const upgraded = store.upgradeAttempt(messageId, mechanism, level);
+    if (!upgraded) return;
+    events.emit('diagnostics:attempt', upgraded);
     for (const wake of this.#receiptWaiters.get(messageId) ?? []) wake();
     const message = store.get(messageId);
     const rank = message && stateRank[message.state];
@@ -149,14 +149,14 @@ export class DeliveryService {
     const message = store.get(messageId);
     if (!message) return;
     const contact = contacts().get(message.contactId);
-    if (!contact) return this.#finish(message, { outcome: 'failed', tried: 0 }, 'This person', 'is no longer in your contacts');
+    if (!contact) return this.#finish(message, { outcome: 'failed', tried: 0 }, 'This person', 'They are no longer in your contacts.');
     const name = contact.name;
 
     // The choice recorded with the message stands, unless its manager has gone since (or this is a retry).
     const recorded = fresh ? { manager: message.chosenManager } : { manager: message.manager, configuration: message.configuration };
     const choice = this.#choose({ priority: message.priority, expiring: message.expiresAt !== undefined, ...recorded });
     const plugin = choice && managers.get(choice.manager);
-    if (!choice || !plugin) return this.#finish(message, { outcome: 'failed', tried: 0 }, name, 'no delivery manager is installed');
+    if (!choice || !plugin) return this.#finish(message, { outcome: 'failed', tried: 0 }, name, `${name} could not be reached: no delivery manager is installed.`);
     if (choice.manager !== message.manager || choice.configuration.name !== message.configuration) {
       store.update(messageId, { manager: choice.manager, configuration: choice.configuration.name });
     }
@@ -306,25 +306,25 @@ export class DeliveryService {
     });
   }
 
-  #finish(message: MessageView, result: DeliveryResult, name: string, why?: string): void {
+  /** Records the end of a delivery; `failure` overrides the sentence the outcome would give. */
+  #finish(message: MessageView, result: DeliveryResult, name: string, failure?: string): void {
     const { store, events, notify } = this.#deps;
     let updated: MessageView | undefined;
     if (result.outcome === 'delivered') {
       updated = store.update(message.id, { state: levelState[store.bestOutcome(message.id, result.mechanism) ?? 'accepted'], failure: undefined });
     } else {
       const reasons = {
-        failed: why
-          ? `${name} could not be reached: ${why}.`
-          : result.outcome === 'failed' && result.tried === 0
+        failed:
+          result.outcome === 'failed' && result.tried === 0
             ? `${name} cannot be reached right now: none of the ways to reach them is connected.`
             : `${name} could not be reached: every way of reaching them failed.`,
         declined: `Not delivered: you chose not to try another way of reaching ${name}.`,
         expired: `Not delivered: the message expired before ${name} could be reached.`,
       };
-      const failure = reasons[result.outcome];
-      updated = store.update(message.id, { state: 'failed', failure });
+      const reason = failure ?? reasons[result.outcome];
+      updated = store.update(message.id, { state: 'failed', failure: reason });
       if (updated) {
-        const told: DeliveryFailure = { messageId: message.id, contactId: message.contactId, contactName: name, reason: failure };
+        const told: DeliveryFailure = { messageId: message.id, contactId: message.contactId, contactName: name, reason };
         events.emit('delivery:failed', told);
         notify(told);
       }

@@ -144,15 +144,15 @@ export class MessageStore {
   }
 
   /**
-   * A receipt upgrades the best attempt on that mechanism (accepted → delivered → read). One still
-   * pending counts too: the device cannot confirm what the server never took.
+   * A receipt upgrades the best attempt on that mechanism (accepted → delivered → read) and returns it.
+   * One still pending counts too: the device cannot confirm what the server never took.
    */
-  upgradeAttempt(messageId: string, mechanism: MechanismId, level: 'delivered' | 'read'): boolean {
+  upgradeAttempt(messageId: string, mechanism: MechanismId, level: 'delivered' | 'read'): AttemptView | undefined {
     const rows = this.#db.prepare('SELECT * FROM attempts WHERE message_id = ? AND mechanism = ?').all(messageId, mechanism) as AttemptRow[];
     const best = rows.filter((r) => r.outcome === 'pending' || rank[r.outcome]).sort((a, b) => (rank[b.outcome] ?? 0.5) - (rank[a.outcome] ?? 0.5))[0];
-    if (!best || (rank[best.outcome] ?? 0) >= rank[level]!) return false;
+    if (!best || (rank[best.outcome] ?? 0) >= rank[level]!) return undefined;
     this.#db.prepare('UPDATE attempts SET outcome = ?, ended_at = ? WHERE id = ?').run(level, Date.now(), best.id);
-    return true;
+    return this.attempt(best.id);
   }
 
   /** The furthest this message got on a mechanism, if it was accepted there at all. */

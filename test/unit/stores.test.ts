@@ -110,9 +110,9 @@ describe('MessageStore', () => {
     expect(store.bestOutcome('m1', 'im1')).toBeUndefined();
     store.endAttempt(a, 'accepted');
     expect(store.bestOutcome('m1', 'im1')).toBe('accepted');
-    expect(store.upgradeAttempt('m1', 'im1', 'delivered')).toBe(true);
-    expect(store.upgradeAttempt('m1', 'im1', 'delivered')).toBe(false);
-    expect(store.upgradeAttempt('m1', 'im2', 'delivered')).toBe(false);
+    expect(store.upgradeAttempt('m1', 'im1', 'delivered')).toMatchObject({ mechanism: 'im1', outcome: 'delivered' });
+    expect(store.upgradeAttempt('m1', 'im1', 'delivered')).toBeUndefined();
+    expect(store.upgradeAttempt('m1', 'im2', 'delivered')).toBeUndefined();
     expect(store.bestOutcome('m1', 'im1')).toBe('delivered');
     const b = store.beginAttempt({ messageId: 'm1', manager: 'sequential', configuration: 'Normal', mechanism: 'pager' });
     store.closeInterruptedAttempts();
