@@ -19,6 +19,11 @@ import net from 'node:net';
 import tls from 'node:tls';
 
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
+
+/** The server will not let us sign in safely: retrying cannot help, the user must change something. */
+export class UnsafeServerError extends Error {
+  override readonly name = 'UnsafeServerError';
+}
 const SCRAM = 'SCRAM-SHA-1';
 
 export interface ConnectionOptions {
@@ -60,9 +65,9 @@ export function createConnection(options: ConnectionOptions): Connection {
   // Order matters: stream features are offered to these handlers in this order.
   features.use('starttls', NS_TLS, async ({ entity: e }) => {
     const socket = e.socket;
-    if (!(socket instanceof net.Socket) || socket instanceof tls.TLSSocket) throw new Error('TLS was offered twice');
+    if (!(socket instanceof net.Socket) || socket instanceof tls.TLSSocket) throw new UnsafeServerError('TLS was offered twice');
     const answer = await e.sendReceive(xml('starttls', { xmlns: NS_TLS }));
-    if (!answer.is('proceed', NS_TLS)) throw new Error('the server would not start TLS');
+    if (!answer.is('proceed', NS_TLS)) throw new UnsafeServerError('the server would not start TLS');
     const secure = new TlsSocket();
     // servername and host both name the domain: the certificate must be the domain's, whatever address we dialled.
     secure.connect({ socket, host: options.domain, servername: options.domain, ca: options.ca, minVersion: 'TLSv1.2' });
@@ -74,8 +79,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   const factory = new SASLFactory();
   scramsha1(factory);
   sasl({ streamFeatures: features, saslFactory: factory }, async (authenticate, mechanisms, _fast, e) => {
-    if (!e.isSecure()) throw new Error('the server did not offer TLS, and Switchboard does not sign in without it');
-    if (!mechanisms.includes(SCRAM)) throw new Error(`the server does not offer ${SCRAM} sign-in`);
+    if (!e.isSecure()) throw new UnsafeServerError('the server did not offer TLS, and Switchboard does not sign in without it');
+    if (!mechanisms.includes(SCRAM)) throw new UnsafeServerError(`the server does not offer ${SCRAM} sign-in`);
     await authenticate({ username: options.username, password: options.password }, SCRAM);
   });
   // Notes whether the server offers stream management, before xmpp.js's own handler takes the feature.

@@ -9,7 +9,7 @@ import type { PresenceShow } from '../../shared/domain';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
-import { createConnection, type Connection } from './connection';
+import { createConnection, UnsafeServerError, type Connection } from './connection';
 import manifest from './manifest.json';
 import { bareAddress, bestShow, showFromXmpp } from './presence-map';
 
@@ -37,7 +37,7 @@ const CONNECT_TIMEOUT_MS = 20_000;
 /** Errors that retrying will not cure: the user has to change something. */
 function isFinal(error: unknown): boolean {
   const e = error as { name?: string; code?: string };
-  return e?.name === 'SASLError' || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/.test(String(e?.code ?? '')) || /without it|does not offer/.test(String((error as Error)?.message));
+  return error instanceof UnsafeServerError || e?.name === 'SASLError' || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/.test(String(e?.code ?? ''));
 }
 
 function explain(error: unknown): string {
