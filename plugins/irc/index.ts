@@ -139,14 +139,21 @@ class IrcMechanism implements Mechanism {
     clearTimeout(this.#pollTimer);
     if (!this.#registered || !this.#client) return;
     const nicks = this.#ctx.addresses().filter((a) => nickPattern.test(a));
-    this.#polled = new Set(nicks.map(normalizeNick));
-    for (let i = 0; i < nicks.length; i += 5) this.#queueLine(() => this.#client?.raw('USERHOST', ...nicks.slice(i, i + 5)));
+    for (let i = 0; i < nicks.length; i += 5) {
+      const batch = nicks.slice(i, i + 5);
+      void this.#queueLine(() => {
+        this.#asked.push(batch.map(normalizeNick));
+        this.#client?.raw('USERHOST', ...batch);
+      });
+    }
     this.#pollTimer = setTimeout(() => this.#poll(), this.#account!.pollSeconds * 1000);
   }
 
-  #polled = new Set<string>();
+  /** The nicks of each USERHOST sent and not yet answered; the server answers in order. */
+  readonly #asked: string[][] = [];
 
   #onUserhost(reply: string): void {
+    const asked = this.#asked.shift() ?? [];
     const answered = new Set<string>();
     for (const entry of reply.trim().split(/\s+/).filter(Boolean)) {
       const match = /^([^=*]+)\*?=([+-])/.exec(entry);
@@ -154,11 +161,8 @@ class IrcMechanism implements Mechanism {
       answered.add(normalizeNick(match[1]!));
       this.#setPresence(match[1]!, match[2] === '-' ? 'away' : 'available');
     }
-    // A nick USERHOST does not answer for is not on the network. One reply covers up to 5 nicks, so
-    // only those asked in this batch and missing from it are offline.
-    const batch = [...this.#polled].slice(0, 5);
-    for (const nick of batch) if (!answered.has(nick)) this.#setPresence(nick, 'offline');
-    this.#polled = new Set([...this.#polled].slice(5));
+    // A nick asked for and not answered for is not on the network.
+    for (const nick of asked) if (!answered.has(nick)) this.#setPresence(nick, 'offline');
   }
 
   #onMonitor(nicks: string[], show: PresenceShow): void {
@@ -199,6 +203,7 @@ class IrcMechanism implements Mechanism {
   #onClose(): void {
     const wasUp = this.#registered;
     this.#registered = false;
+    this.#asked.length = 0; // questions on a closed connection get no answer
     clearTimeout(this.#pollTimer);
     for (const [token, pending] of this.#pending) {
       this.#pending.delete(token);
