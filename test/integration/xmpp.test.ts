@@ -81,7 +81,7 @@ describe('xmpp mechanism on Prosody', () => {
     await raw.say(me.jid, '');
     await peer!.setShow('bogus' as never);
     await rec.until(() => rec.incoming.some((m) => m.body === '<script>alert(1)</script>'), 20_000, 'markup arrives as text');
-    expect(rec.incoming.find((m) => m.body.startsWith('xxx'))?.body.length).toBe(200_000); // the core caps what it stores
+    expect(rec.incoming.find((m) => m.body.startsWith('xxx'))?.body.length).toBe(200_000); // the mechanism passes it whole; the core caps what it stores
     expect(rec.statuses.at(-1)?.state).toBe('active');
     expect(await mechanism!.send(other.jid, { id: 'after-hostile', body: 'still here' })).toEqual({ ok: true, level: 'accepted' });
     await peer!.receive((b) => b === 'still here');
