@@ -1,14 +1,13 @@
 // Starts a real InspIRCd (from Debian) on loopback, TLS only, with MONITOR and IRCv3 capabilities:
 // the IRC server that offers what ngIRCd does not, so both presence paths are tested.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { makeCertificates } from './certs';
 import type { IrcServer } from './ngircd';
-import { freePort, waitForPort } from './ports';
+import { freePort } from './ports';
+import { serverProcess } from './server-process';
 import { ensureTestCa } from './test-ca';
 
 export async function startInspircd(serverName = 'irc2.switchboard.test'): Promise<IrcServer> {
@@ -40,18 +39,9 @@ export async function startInspircd(serverName = 'irc2.switchboard.test'): Promi
 <dns timeout="1">
 `,
   );
-  let child: ChildProcess | undefined;
-  async function start(): Promise<void> {
-    const args = ['--nofork', `--config=${config}`, ...(process.getuid?.() === 0 ? ['--runasroot'] : [])];
-    child = spawn('/usr/sbin/inspircd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = fs.createWriteStream(path.join(dir, 'stdout.log'));
-    child.stdout!.pipe(out);
-    child.stderr!.pipe(out);
-    let exited = false;
-    child.once('exit', () => (exited = true));
-    await waitForPort(port, 15_000, () => !exited);
-  }
-  await start();
+  const args = ['--nofork', `--config=${config}`, ...(process.getuid?.() === 0 ? ['--runasroot'] : [])];
+  const server = serverProcess('InspIRCd', '/usr/sbin/inspircd', args, port, path.join(dir, 'stdout.log'), logFile);
+  await server.start();
   return {
     host: '127.0.0.1',
     port,
@@ -59,12 +49,7 @@ export async function startInspircd(serverName = 'irc2.switchboard.test'): Promi
     password,
     caFile: certs.caFile,
     logFile,
-    start,
-    async stop() {
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      const gone = once(child, 'exit');
-      child.kill('SIGKILL');
-      await gone;
-    },
+    start: server.start,
+    stop: () => server.stop('SIGKILL'),
   };
 }

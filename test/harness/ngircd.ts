@@ -1,6 +1,5 @@
 // Starts a real IRC server (ngIRCd from Debian) on loopback, TLS only, with a certificate from the
 // run's CA and a server password, and provides IRC peers (irc-framework clients) for the other people.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { firstMatch } from './wait';
@@ -10,7 +9,8 @@ import path from 'node:path';
 import { Client } from 'irc-framework';
 import { VerifiedTlsTransport } from '../../plugins/irc/transport';
 import { makeCertificates } from './certs';
-import { freePort, waitForPort } from './ports';
+import { freePort } from './ports';
+import { serverProcess } from './server-process';
 import { ensureTestCa } from './test-ca';
 
 export interface IrcServer {
@@ -61,17 +61,8 @@ export async function startNgircd(serverName = 'irc.switchboard.test'): Promise<
   Ports = ${port}
 `,
   );
-  let child: ChildProcess | undefined;
-  async function start(): Promise<void> {
-    child = spawn('/usr/sbin/ngircd', ['--nodaemon', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = fs.createWriteStream(logFile, { flags: 'a' });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
-    let exited = false;
-    child.once('exit', () => (exited = true));
-    await waitForPort(port, 15_000, () => !exited);
-  }
-  await start();
+  const server = serverProcess('ngIRCd', '/usr/sbin/ngircd', ['--nodaemon', '--config', config], port, logFile);
+  await server.start();
   return {
     host: '127.0.0.1',
     port,
@@ -79,13 +70,8 @@ export async function startNgircd(serverName = 'irc.switchboard.test'): Promise<
     password,
     caFile: certs.caFile,
     logFile,
-    start,
-    async stop() {
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      const gone = once(child, 'exit');
-      child.kill('SIGKILL'); // as a crash: connections drop at once
-      await gone;
-    },
+    start: server.start,
+    stop: () => server.stop('SIGKILL'), // as a crash: connections drop at once
   };
 }
 

@@ -1,12 +1,13 @@
 // Starts a real Prosody on a free loopback port, with its config, data and certificate in a temp
 // folder made for the run, and creates fresh accounts. Nothing tracked is touched.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { makeCertificates } from './certs';
-import { freePort, waitForPort } from './ports';
+import { freePort } from './ports';
+import { serverProcess } from './server-process';
 import { ensureTestCa } from './test-ca';
 
 export interface ProsodyServer {
@@ -72,31 +73,9 @@ VirtualHost ${JSON.stringify(domain)}
 `,
   );
 
-  let child: ChildProcess | undefined;
-  let exited = true;
-
-  async function start(): Promise<void> {
-    child = spawn(PROSODY, ['--config', config, '-F'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    exited = false;
-    const output: string[] = [];
-    child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
-    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-    child.once('exit', () => (exited = true));
-    try {
-      await waitForPort(port, 15_000, () => !exited);
-    } catch (error) {
-      const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';
-      throw new Error(`Prosody did not start: ${(error as Error).message}\n${output.join('')}\n${log}`);
-    }
-  }
-
-  async function terminate(signal: NodeJS.Signals): Promise<void> {
-    const running = child;
-    if (!running || exited) return;
-    const gone = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill(signal);
-    await gone;
-  }
+  const server = serverProcess('Prosody', PROSODY, ['--config', config, '-F'], port, path.join(dir, 'stdout.log'), logFile);
+  const start = server.start;
+  const terminate = (signal: NodeJS.Signals) => server.stop(signal);
 
   await start();
 
