@@ -10,8 +10,8 @@ import { startProsody, type ProsodyServer } from '../harness/prosody';
 
 describe('a process killed in the middle of routing', () => {
   let server: ProsodyServer;
-  let hosts: HostProcess[] = [];
-  let peers: Peer[] = [];
+  const hosts: HostProcess[] = [];
+  const peers: Peer[] = [];
   beforeAll(async () => {
     if (!fs.existsSync('dist/host/main.js')) throw new Error('dist/host/main.js is missing: run npm run build first (npm test does)');
     server = await startProsody({ domain: 'crash.switchboard.test' });
@@ -22,7 +22,8 @@ describe('a process killed in the middle of routing', () => {
     await server?.stop();
   });
 
-  it('resumes after SIGKILL: the accepted step is not sent again, the receipt completes it, the history is whole', async () => {
+  /** Our IM and pager accounts, John on both with real clients, and an escalating configuration. */
+  async function johnSmithWorld(receiptWithinSeconds: number) {
     const me = server.createAccount('me');
     const mePager = server.createAccount('mypager');
     const john = server.createAccount('john');
@@ -35,14 +36,20 @@ describe('a process killed in the middle of routing', () => {
         accounts: { im: account(me), pager: account(mePager) },
         contacts: [{ id: 'john', name: 'John Smith', addresses: { im: john.jid, pager: johnPager.jid } }],
         delivery: {
-          managers: { escalating: { configurations: { Normal: [{ mechanism: 'im', verify: { receiptWithinSeconds: 120 } }, { mechanism: 'pager', ask: true }] } } },
+          managers: { escalating: { configurations: { Normal: [{ mechanism: 'im', verify: { receiptWithinSeconds } }, { mechanism: 'pager', ask: true }] } } },
           rules: [{ manager: 'escalating' }],
         },
       }),
     );
     const johnIm = await startPeer({ service: server.service, domain: server.domain, ...john });
     const johnPage = await startPeer({ service: server.service, domain: server.domain, ...johnPager });
-    peers = [johnIm, johnPage];
+    johnPage.receipts = true; // the pager reports delivery
+    peers.push(johnIm, johnPage);
+    return { me, configDir, johnIm, johnPage };
+  }
+
+  it('resumes after SIGKILL: the accepted step is not sent again, the receipt completes it, the history is whole', async () => {
+    const { me, configDir, johnIm, johnPage } = await johnSmithWorld(120);
 
     const first = await startHostProcess(configDir);
     hosts.push(first);
@@ -74,27 +81,7 @@ describe('a process killed in the middle of routing', () => {
   });
 
   it('resumes after SIGKILL while the sender is being asked: the question comes back, and a yes pages once', async () => {
-    const me = server.createAccount('me');
-    const mePager = server.createAccount('mypager');
-    const john = server.createAccount('john');
-    const johnPager = server.createAccount('johnpager');
-    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-crash-'));
-    const account = (a: { jid: string; password: string }) => ({ plugin: 'xmpp', jid: a.jid, password: a.password, service: server.service, caFile: server.caFile });
-    fs.writeFileSync(
-      path.join(configDir, 'settings.json'),
-      JSON.stringify({
-        accounts: { im: account(me), pager: account(mePager) },
-        contacts: [{ id: 'john', name: 'John Smith', addresses: { im: john.jid, pager: johnPager.jid } }],
-        delivery: {
-          managers: { escalating: { configurations: { Normal: [{ mechanism: 'im', verify: { receiptWithinSeconds: 1 } }, { mechanism: 'pager', ask: true }] } } },
-          rules: [{ manager: 'escalating' }],
-        },
-      }),
-    );
-    const johnIm = await startPeer({ service: server.service, domain: server.domain, ...john });
-    const johnPage = await startPeer({ service: server.service, domain: server.domain, ...johnPager });
-    johnPage.receipts = true; // the pager reports delivery
-    peers.push(johnIm, johnPage);
+    const { configDir, johnIm, johnPage } = await johnSmithWorld(1);
 
     const first = await startHostProcess(configDir);
     hosts.push(first);
