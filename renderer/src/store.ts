@@ -133,11 +133,23 @@ export async function connectStore(): Promise<void> {
   api.contacts.onChanged((contacts) => setState({ contacts }));
   api.app.onChanged((state) => setState({ problems: state.problems }));
   api.messages.onChanged((message) =>
-    setState((s) => ({ messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) } })),
+    setState((s) => ({
+      messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) },
+      diagnostics: s.diagnostics.map((d) => (d.message.id === message.id ? { ...d, message } : d)),
+    })),
   );
-  // The diagnostics view follows attempts as they happen.
-  api.diagnostics.onAttempt(() => {
-    if (getState().view === 'settings') void api.diagnostics.list({}).then((r) => r.ok && setState({ diagnostics: r.value }));
+  // The diagnostics view follows attempts as they happen: the event carries the attempt itself, so
+  // only a message not on screen yet needs the list fetched again.
+  api.diagnostics.onAttempt((attempt) => {
+    const { view, diagnostics } = getState();
+    if (view !== 'settings') return;
+    const entry = diagnostics.find((d) => d.message.id === attempt.messageId);
+    if (!entry) {
+      void api.diagnostics.list({}).then((r) => r.ok && setState({ diagnostics: r.value }));
+      return;
+    }
+    const attempts = [...entry.attempts.filter((a) => a.id !== attempt.id), attempt].sort((a, b) => a.id - b.id);
+    setState({ diagnostics: diagnostics.map((d) => (d === entry ? { ...entry, attempts } : d)) });
   });
   api.delivery.onFailed((failure) => setState({ notice: { contactId: failure.contactId, text: failure.reason } }));
   api.delivery.onPrompted((prompt) => setState((s) => ({ prompts: [...s.prompts.filter((p) => p.id !== prompt.id), prompt] })));
