@@ -49,14 +49,14 @@ export async function makeWorld(): Promise<World> {
 }
 
 /** Everything a user can see or a screen reader can read: text and attribute values. */
-export async function visibleWords(page: Page): Promise<string> {
+async function visibleWords(page: Page): Promise<string> {
   return page.evaluate(() => {
     const attributes = [...document.body.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.value));
     return `${document.title}\n${document.body.innerText}\n${attributes.join('\n')}`.toLowerCase();
   });
 }
 
-export async function expectNoLeaks(page: Page, world: World): Promise<void> {
+export async function expectNoLeaks(page: Page, world: Pick<World, 'secrets'>): Promise<void> {
   const words = await visibleWords(page);
   for (const secret of world.secrets) expect(words, `the window shows "${secret}"`).not.toContain(secret.toLowerCase());
 }
