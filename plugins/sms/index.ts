@@ -57,34 +57,67 @@ class SmsMechanism implements Mechanism {
 
   async start(): Promise<void> {
     this.#account = parseAccount(accountSchema, this.#ctx.account);
-    this.#ca = readCaFile(this.#account.caFile);
     this.#stopped = false;
+    this.#ca = await readCaFile(this.#account.caFile);
+    if (this.#stopped) return; // stopped while the file was read
     await this.#listenForReports(this.#account.callbackPort);
     void this.#check();
   }
 
   /** Delivery reports come to 127.0.0.1 only, and must carry this run's token. */
   async #listenForReports(port: number): Promise<void> {
+    // This listener runs inside the host process and any local program can reach it: nothing it is
+    // sent may throw out of the handler, or the whole process would exit.
     const server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const [, kind, token, messageId] = url.pathname.split('/');
-      const good = token !== undefined && token.length === this.#token.length && timingSafeEqual(Buffer.from(token), Buffer.from(this.#token));
-      if (kind !== 'dlr' || !good || !messageId) {
-        res.writeHead(404).end();
-        return;
+      try {
+        const [status, text] = this.#report(req.url);
+        res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${text}\n`);
+      } catch (error) {
+        this.#ctx.log.error(`could not read a delivery report: ${(error as Error).message}`);
+        if (res.headersSent) res.destroy();
+        else res.writeHead(500).end();
       }
-      const status = Number(url.searchParams.get('status'));
-      // Kannel: 1 delivered to the phone, 2 failed, 4 buffered, 8 accepted by the SMSC, 16 rejected by it.
-      if (status === 1) this.#ctx.receipt(decodeURIComponent(messageId), 'delivered');
-      else if (status === 2 || status === 16) this.#ctx.log.warn(`the gateway reports that a page could not be delivered (status ${status})`);
-      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    });
+    server.on('clientError', (error: Error & { code?: string }, socket) => {
+      if (error.code !== 'ECONNRESET' && socket.writable && !(socket as typeof socket & { bytesWritten?: number }).bytesWritten) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    server.on('error', (error) => this.#ctx.log.error(`the delivery report listener: ${error.message}`));
     this.#callback = server;
     this.#callbackUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/dlr/${this.#token}`;
+  }
+
+  /** Reads one delivery report (GET /dlr/<token>/<message id>?status=<n>); answers with a status and a line of text. */
+  #report(target: string | undefined): [number, string] {
+    let url: URL;
+    try {
+      url = new URL(target?.startsWith('/') ? `http://127.0.0.1${target}` : (target ?? ''));
+    } catch {
+      return [400, 'The request address could not be read.'];
+    }
+    const [, kind, token = '', messageId, ...rest] = url.pathname.split('/');
+    const given = Buffer.from(token);
+    const good = given.length === this.#token.length && timingSafeEqual(given, Buffer.from(this.#token));
+    if (kind !== 'dlr' || !good || !messageId || rest.length) return [404, 'Not found.'];
+    let id: string;
+    try {
+      id = decodeURIComponent(messageId);
+    } catch {
+      return [400, 'The message id in the address is not valid percent-encoding.'];
+    }
+    const status = Number(url.searchParams.get('status'));
+    if (!Number.isInteger(status)) return [400, 'The status parameter must be a number (Kannel fills it in from %d).'];
+    // Kannel: 1 delivered to the phone, 2 failed, 4 buffered, 8 accepted by the SMSC, 16 rejected by it.
+    if (status === 1) this.#ctx.receipt(id, 'delivered');
+    else if (status === 2 || status === 16) this.#ctx.log.warn(`the gateway reports that a page could not be delivered (status ${status})`);
+    return [200, 'ok'];
   }
 
   #request(params: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -160,10 +193,11 @@ export default function sms(): MechanismPlugin {
     capabilities: { presence: false, receipts: true },
     normalizeAddress: normalizeNumber,
     accountFields: [
-      { key: 'sendsmsUrl', label: 'Gateway sendsms address', kind: 'text', required: true },
-      { key: 'username', label: 'User name', kind: 'text', required: true },
+      { key: 'sendsmsUrl', label: 'Gateway sendsms address', kind: 'text', required: true, bindsSecrets: true },
+      { key: 'username', label: 'User name', kind: 'text', required: true, bindsSecrets: true },
       { key: 'password', label: 'Password', kind: 'secret', required: true },
       { key: 'senderName', label: 'Pages come from', kind: 'text', required: false },
+      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
     ],
     create: (ctx) => new SmsMechanism(ctx),
   });

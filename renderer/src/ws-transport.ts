@@ -1,11 +1,45 @@
 // Carries the IPC contract to the browser host over a WebSocket. The host gave the page its token in
-// the URL fragment; the WebSocket goes back to the same origin with it.
+// the URL fragment; the WebSocket goes back to the same origin with it. Once read, the token leaves the
+// address bar and the history (where anyone glancing at them or any later script could read it) and
+// stays in this tab's sessionStorage, so a reload of the same tab still connects.
 import type { EventName, RequestName } from '../../shared/contract';
 import type { Transport } from '../../shared/api';
 import { fail, type Result } from '../../shared/result';
 
+const tokenKey = 'switchboard.token';
+
+// A browser set to refuse site storage throws on any use of it; the page then works until reloaded.
+const kept = {
+  get: () => {
+    try {
+      return sessionStorage.getItem(tokenKey);
+    } catch {
+      return null;
+    }
+  },
+  set: (token: string) => {
+    try {
+      sessionStorage.setItem(tokenKey, token);
+    } catch {
+      // nothing to keep it in
+    }
+  },
+};
+
+/** The token from the address (removed from it), or the one this tab kept from an earlier load. */
+function takeToken(location: Location): string {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const given = fragment.get('token');
+  if (given === null) return kept.get() ?? '';
+  kept.set(given);
+  fragment.delete('token');
+  const rest = fragment.toString();
+  history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+  return given;
+}
+
 export function webSocketTransport(location: Location): Transport {
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+  const token = takeToken(location);
   const socket = new WebSocket(`ws://${location.host}/ipc?token=${encodeURIComponent(token)}`);
   const opened = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
@@ -17,7 +51,13 @@ export function webSocketTransport(location: Location): Transport {
   let nextId = 1;
 
   socket.addEventListener('message', (event) => {
-    const data = JSON.parse(String(event.data)) as { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
+    let data: { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
+    try {
+      data = JSON.parse(String(event.data)) as typeof data;
+    } catch {
+      return; // the host sends only JSON; anything else is not ours to act on
+    }
+    if (typeof data !== 'object' || data === null) return;
     if (typeof data.id === 'number' && data.result) {
       pending.get(data.id)?.(data.result);
       pending.delete(data.id);

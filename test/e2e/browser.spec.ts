@@ -28,6 +28,16 @@ test('contact list follows a real peer and a conversation goes both ways', async
   page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
   host = await startHostProcess(world.configDir);
   await page.goto(host.url);
+  // Connected (the contact list came over the WebSocket), the token is gone from the address and the history entry,
+  // and a reload of the tab still connects with the token it kept.
+  const friend = page.getByRole('button', { name: world.friendName });
+  await test.expect(friend).toBeVisible();
+  const token = new URLSearchParams(new URL(host.url).hash.slice(1)).get('token')!;
+  test.expect(await page.evaluate(() => location.href)).toBe(`${host.origin}/`);
+  test.expect(page.url()).not.toContain(token);
+  await page.reload();
+  await test.expect(friend).toBeVisible();
+  test.expect(await page.evaluate(() => location.href)).toBe(`${host.origin}/`);
   try {
     await conversationFlow(page, world);
   } finally {
