@@ -1,6 +1,13 @@
 // The tray icon, and the notification that tells the sender a message could not be delivered.
+// Both are held here for as long as they are shown: Electron destroys a Tray or Notification whose
+// JavaScript object is garbage-collected, so an unreferenced one vanishes (or loses its click) at
+// the next collection.
 import { Menu, Notification, Tray, app, nativeImage, type BrowserWindow } from 'electron';
 import type { DeliveryFailure } from '../shared/domain';
+import { bringToFront } from './window';
+
+let tray: Tray | undefined;
+const shownNotifications = new Set<Notification>();
 
 // A 16×16 green square, drawn here so the app needs no image file to start.
 function icon() {
@@ -11,12 +18,10 @@ function icon() {
 }
 
 export function createTray(window: BrowserWindow): Tray {
-  const tray = new Tray(icon());
+  tray?.destroy();
+  tray = new Tray(icon());
   tray.setToolTip('Switchboard');
-  const show = () => {
-    window.show();
-    window.focus();
-  };
+  const show = () => bringToFront(window);
   tray.setContextMenu(
     Menu.buildFromTemplate([
       { label: 'Show Switchboard', click: show },
@@ -32,10 +37,14 @@ export function createTray(window: BrowserWindow): Tray {
 export function notifyFailure(window: BrowserWindow, failure: DeliveryFailure, openConversation: () => void): void {
   if (!Notification.isSupported()) return;
   const notification = new Notification({ title: `Could not reach ${failure.contactName}`, body: failure.reason });
+  shownNotifications.add(notification);
+  const release = () => shownNotifications.delete(notification);
   notification.on('click', () => {
-    window.show();
-    window.focus();
+    release();
+    bringToFront(window);
     openConversation();
   });
+  notification.on('close', release);
+  notification.on('failed', release);
   notification.show();
 }
