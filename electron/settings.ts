@@ -3,11 +3,19 @@ import Store from 'electron-store';
 import path from 'node:path';
 import type { Settings } from '../shared/settings';
 import type { SettingsBackend } from '../core/settings/store';
+import { PRIVATE_FILE_MODE, privateFile, privateFolder } from '../core/storage/private-files';
 
 export function electronSettingsBackend(directory: string): SettingsBackend {
-  const open = () => new Store<Record<string, unknown>>({ cwd: directory, name: 'settings', clearInvalidConfig: false });
+  const location = path.join(directory, 'settings.json');
+  // The file holds passwords where there is no keychain: the folder is 0700 and the file 0600, also
+  // when an older version left them open.
+  const open = () => {
+    privateFolder(directory);
+    privateFile(location);
+    return new Store<Record<string, unknown>>({ cwd: directory, name: 'settings', clearInvalidConfig: false, configFileMode: PRIVATE_FILE_MODE });
+  };
   return {
-    location: path.join(directory, 'settings.json'),
+    location,
     read: () => open().store,
     write: (settings: Settings) => {
       open().store = settings as unknown as Record<string, unknown>;

@@ -33,6 +33,8 @@ function event<P>(): { readonly payload: P } {
 
 export const requests = {
   'app:state': request<AppState>()(z.strictObject({})),
+  /** The user read the keychain notice: it is not shown again, after a restart either. */
+  'app:dismissKeychainNotice': request<AppState>()(z.strictObject({})),
   'contacts:list': request<ContactView[]>()(z.strictObject({})),
   'messages:list': request<MessageView[]>()(z.strictObject({ contactId })),
   'messages:send': request<MessageView>()(

@@ -7,9 +7,16 @@ export type MechanismStatus =
   | { readonly state: 'connecting' }
   | { readonly state: 'inactive'; readonly reason: string };
 
+/**
+ * What a send of a message that may have gone before (`OutgoingMessage.resend`) found out:
+ * 'found-in-archive' — the server's archive holds it, so it was not sent again;
+ * 'possibly-duplicated' — sent again with the same id, with no way to know whether the first copy arrived.
+ */
+export type ResendNote = 'found-in-archive' | 'possibly-duplicated';
+
 /** What a mechanism says about one send. `final: false` means trying again later may work. */
 export type SendOutcome =
-  | { readonly ok: true; readonly level: 'accepted' | 'delivered' | 'read' }
+  | { readonly ok: true; readonly level: 'accepted' | 'delivered' | 'read'; readonly note?: ResendNote }
   | { readonly ok: false; readonly reason: string; readonly final: boolean };
 
 export interface OutgoingMessage {
@@ -20,6 +27,12 @@ export interface OutgoingMessage {
   readonly senderName?: string;
   /** The recipient's mechanism-specific settings for this address. */
   readonly addressSettings?: Readonly<Record<string, unknown>>;
+  /**
+   * An earlier attempt on this mechanism may have sent it already (the process died, or the session
+   * was lost, before the server confirmed it). A mechanism that can find out (an XMPP archive, a
+   * gateway's message id) checks before sending again, and says what it did in the outcome's `note`.
+   */
+  readonly resend?: boolean;
 }
 
 export interface Logger {
@@ -56,10 +69,18 @@ export interface MechanismCapabilities {
 
 /** A field of a mechanism's account, for the settings screen. Secrets are sealed by the OS keychain where there is one. */
 export interface AccountField {
+  /** The setting's key in the account; a dotted path for a nested one (IRC's "sasl.password"). */
   readonly key: string;
   readonly label: string;
   readonly kind: 'text' | 'secret' | 'number';
   readonly required: boolean;
+  /**
+   * Says where the account's secrets are sent (server, port, user name, the CA that vouches for the
+   * server ...): when it changes, a saved secret is not reused and must be typed again.
+   */
+  readonly bindsSecrets?: boolean;
+  /** Names a file the plugin reads (a CA certificate): it must be a regular file of at most 1 MB. */
+  readonly file?: boolean;
 }
 
 export interface MechanismPlugin {
@@ -73,5 +94,7 @@ export interface MechanismPlugin {
   readonly accountFields: readonly AccountField[];
   /** The problems with an account's settings, in words naming the field; none when it can be used. */
   validateAccount(account: unknown): string[];
+  /** The problems found reading the files the account names (its `file` fields), in words naming the field. */
+  checkAccountFiles?(account: unknown): Promise<string[]>;
   create(context: MechanismContext): Mechanism;
 }

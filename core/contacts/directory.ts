@@ -3,6 +3,10 @@
 import type { ContactId, MechanismId } from '../../shared/domain';
 import type { ContactAddress, ContactSettings } from '../../shared/settings';
 
+/** The contact's address on a mechanism; mechanism ids come from the settings file, so only own entries count. */
+const own = (contact: ContactSettings, mechanism: MechanismId): ContactAddress | undefined =>
+  Object.hasOwn(contact.addresses, mechanism) ? contact.addresses[mechanism] : undefined;
+
 export class ContactDirectory {
   readonly #contacts: readonly ContactSettings[];
   readonly #normalize: (mechanism: MechanismId, address: string) => string;
@@ -26,19 +30,20 @@ export class ContactDirectory {
   }
 
   address(id: ContactId, mechanism: MechanismId): ContactAddress | undefined {
-    return this.get(id)?.addresses[mechanism];
+    const contact = this.get(id);
+    return contact ? own(contact, mechanism) : undefined;
   }
 
   /** Every contact with this address on this mechanism (normally one). */
   byAddress(mechanism: MechanismId, address: string): ContactSettings[] {
     const wanted = this.#normalize(mechanism, address);
     return this.#contacts.filter((c) => {
-      const own = c.addresses[mechanism];
-      return own !== undefined && this.#normalize(mechanism, own.address) === wanted;
+      const address = own(c, mechanism);
+      return address !== undefined && this.#normalize(mechanism, address.address) === wanted;
     });
   }
 
   addressesOn(mechanism: MechanismId): string[] {
-    return this.#contacts.flatMap((c) => (c.addresses[mechanism] ? [c.addresses[mechanism].address] : []));
+    return this.#contacts.flatMap((c) => own(c, mechanism)?.address ?? []);
   }
 }

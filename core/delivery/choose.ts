@@ -38,7 +38,9 @@ export function chooseDelivery(
   );
   const manager = has(properties.manager) ? properties.manager : (rule?.manager ?? (has(DEFAULT_MANAGER) ? DEFAULT_MANAGER : installed[0]));
   if (manager === undefined) return undefined;
-  const configurations = delivery.managers[manager]?.configurations ?? {};
+  // Names come from the settings file and the database: only the file's own entries count, never
+  // Object's ("constructor", "toString").
+  const configurations = (Object.hasOwn(delivery.managers, manager) ? delivery.managers[manager]?.configurations : undefined) ?? {};
   const wanted = [
     properties.configuration,
     rule?.manager === manager ? rule.configuration : undefined,
@@ -46,7 +48,8 @@ export function chooseDelivery(
     'Normal',
   ];
   for (const name of wanted) {
-    if (name !== undefined && configurations[name]) return { manager, configuration: { name, steps: configurations[name] } };
+    const steps = name !== undefined && Object.hasOwn(configurations, name) ? configurations[name] : undefined;
+    if (name !== undefined && steps) return { manager, configuration: { name, steps } };
   }
   return { manager, configuration: { name: configurationNameFor(properties.priority), steps: defaultSteps(mechanisms) } };
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { DeliveryManagerPlugin } from '../../shared/delivery';
 import type { Logger } from '../../shared/mechanism';
 import { describeIssues } from '../../shared/settings';
+import { privateFolder } from '../storage/private-files';
 import type { DeliveryManagerStore } from './managers';
 
 const manifestSchema = z.object({
@@ -74,7 +75,8 @@ export function userPluginFolder(
 
   return {
     async start() {
-      fs.mkdirSync(directory, { recursive: true });
+      // Code in this folder runs as the user: only they may put it there.
+      privateFolder(directory);
       // Watch before the first scan, so that nothing added in between is missed.
       watcher = fs.watch(directory, { recursive: true }, () => {
         // Editors write in several steps: act once the folder is quiet.

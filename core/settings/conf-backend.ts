@@ -2,12 +2,24 @@
 import Conf from 'conf';
 import path from 'node:path';
 import type { Settings } from '../../shared/settings';
+import { PRIVATE_FILE_MODE, privateFile, privateFolder } from '../storage/private-files';
 import type { SettingsBackend } from './store';
 
 export function confSettingsBackend(directory: string): SettingsBackend {
   const location = path.join(directory, 'settings.json');
   // Created lazily so that a broken file is reported by read() rather than thrown at construction.
-  const open = () => new Conf<Record<string, unknown>>({ cwd: directory, configName: 'settings', projectName: 'switchboard', clearInvalidConfig: false });
+  // The file holds passwords: the folder is 0700 and the file 0600, also when an older version left them open.
+  const open = () => {
+    privateFolder(directory);
+    privateFile(location);
+    return new Conf<Record<string, unknown>>({
+      cwd: directory,
+      configName: 'settings',
+      projectName: 'switchboard',
+      clearInvalidConfig: false,
+      configFileMode: PRIVATE_FILE_MODE,
+    });
+  };
   return {
     location,
     read: () => open().store,

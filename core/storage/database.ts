@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PRIVATE_FILE_MODE, privateFile, privateFolder } from './private-files';
 
 export type Db = Database.Database;
 
@@ -53,8 +54,13 @@ export const migrations: readonly string[] = [
 ];
 
 export function openDatabase(directory: string): Db {
-  fs.mkdirSync(directory, { recursive: true });
-  const db = new Database(path.join(directory, 'switchboard.sqlite3'));
+  privateFolder(directory);
+  const file = path.join(directory, 'switchboard.sqlite3');
+  // The history is the user's alone. SQLite gives the -wal and -shm files the database file's mode,
+  // so the file is made 0600 before SQLite opens it; ones an older version left open are closed.
+  fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+  for (const own of [file, `${file}-wal`, `${file}-shm`]) privateFile(own);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: a message acknowledged to the sender is on disk even if the machine loses power next.
   db.pragma('synchronous = FULL');

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { DeliveryJob, DeliveryManagerPlugin, DeliveryResult } from '../../shared/delivery';
 import type { AccountField, Mechanism, MechanismCapabilities, MechanismContext, MechanismPlugin } from '../../shared/mechanism';
 import { problemsWith } from '../../shared/settings';
+import { checkAccountFiles } from './account';
 
 interface Manifest {
   readonly name: string;
@@ -30,6 +31,7 @@ export function mechanismPlugin(options: {
     normalizeAddress: options.normalizeAddress,
     accountFields: options.accountFields,
     validateAccount: (account) => problemsWith(options.accountSchema, account),
+    checkAccountFiles: (account) => checkAccountFiles(account, options.accountFields),
     create: options.create,
   };
 }

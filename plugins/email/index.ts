@@ -50,7 +50,9 @@ class EmailMechanism implements Mechanism {
 
   async start(): Promise<void> {
     const account = (this.#account = parseAccount(accountSchema, this.#ctx.account));
-    const ca = readCaFile(account.caFile);
+    this.#stopped = false;
+    const ca = await readCaFile(account.caFile);
+    if (this.#stopped) return; // stopped while the file was read
     this.#transport = nodemailer.createTransport({
       host: account.host ?? account.server,
       port: account.port,
@@ -61,7 +63,6 @@ class EmailMechanism implements Mechanism {
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
     });
-    this.#stopped = false;
     void this.#check();
   }
 
@@ -128,12 +129,12 @@ export default function email(): MechanismPlugin {
     normalizeAddress: (address) => address.trim().toLowerCase(),
     accountFields: [
       { key: 'address', label: 'Your e-mail address', kind: 'text', required: true },
-      { key: 'server', label: 'SMTP server', kind: 'text', required: true },
-      { key: 'host', label: 'Address to dial', kind: 'text', required: false },
-      { key: 'port', label: 'Port (587 or 465)', kind: 'number', required: false },
-      { key: 'user', label: 'User name', kind: 'text', required: true },
+      { key: 'server', label: 'SMTP server', kind: 'text', required: true, bindsSecrets: true },
+      { key: 'host', label: 'Address to dial', kind: 'text', required: false, bindsSecrets: true },
+      { key: 'port', label: 'Port (587 or 465)', kind: 'number', required: false, bindsSecrets: true },
+      { key: 'user', label: 'User name', kind: 'text', required: true, bindsSecrets: true },
       { key: 'password', label: 'Password', kind: 'secret', required: true },
-      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false },
+      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
     ],
     create: (ctx) => new EmailMechanism(ctx),
   });

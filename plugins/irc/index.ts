@@ -64,8 +64,9 @@ class IrcMechanism implements Mechanism {
 
   async start(): Promise<void> {
     this.#account = parseAccount(accountSchema, this.#ctx.account);
-    this.#ca = readCaFile(this.#account.caFile);
     this.#stopped = false;
+    this.#ca = await readCaFile(this.#account.caFile);
+    if (this.#stopped) return; // stopped while the file was read
     this.#connect();
   }
 
@@ -281,12 +282,14 @@ export default function irc(): MechanismPlugin {
     capabilities: { presence: true, receipts: false },
     normalizeAddress: normalizeNick,
     accountFields: [
-      { key: 'server', label: 'Server name', kind: 'text', required: true },
-      { key: 'host', label: 'Address to dial', kind: 'text', required: false },
-      { key: 'port', label: 'TLS port', kind: 'number', required: false },
+      { key: 'server', label: 'Server name', kind: 'text', required: true, bindsSecrets: true },
+      { key: 'host', label: 'Address to dial', kind: 'text', required: false, bindsSecrets: true },
+      { key: 'port', label: 'TLS port', kind: 'number', required: false, bindsSecrets: true },
       { key: 'nick', label: 'Nick', kind: 'text', required: true },
       { key: 'password', label: 'Server password', kind: 'secret', required: false },
-      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false },
+      { key: 'sasl.account', label: 'SASL account', kind: 'text', required: false, bindsSecrets: true },
+      { key: 'sasl.password', label: 'SASL password', kind: 'secret', required: false },
+      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
     ],
     create: (ctx) => new IrcMechanism(ctx),
   });

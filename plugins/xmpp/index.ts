@@ -66,7 +66,9 @@ class XmppMechanism implements Mechanism {
 
   async start(): Promise<void> {
     const account = (this.#account = parseAccount(accountSchema, this.#ctx.account));
-    const ca = readCaFile(account.caFile);
+    this.#stopped = false;
+    const ca = await readCaFile(account.caFile);
+    if (this.#stopped) return; // stopped while the file was read
     const [username = '', domain = ''] = account.jid.split('@');
     // One connection for the mechanism's life: reconnecting on the same one lets the session resume.
     const connection = createConnection({ service: account.service ?? `xmpp://${domain}:5222`, domain, username, password: account.password, resource: account.resource, ca });
@@ -85,7 +87,6 @@ class XmppMechanism implements Mechanism {
       }
       return next();
     });
-    this.#stopped = false;
     void this.#open();
   }
 
@@ -294,10 +295,10 @@ export default function xmpp(): MechanismPlugin {
     capabilities: { presence: true, receipts: true },
     normalizeAddress: bareAddress,
     accountFields: [
-      { key: 'jid', label: 'Address (name@server)', kind: 'text', required: true },
+      { key: 'jid', label: 'Address (name@server)', kind: 'text', required: true, bindsSecrets: true },
       { key: 'password', label: 'Password', kind: 'secret', required: true },
-      { key: 'service', label: 'Server to dial (xmpp://host:port)', kind: 'text', required: false },
-      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false },
+      { key: 'service', label: 'Server to dial (xmpp://host:port)', kind: 'text', required: false, bindsSecrets: true },
+      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
     ],
     create: (ctx) => new XmppMechanism(ctx),
   });

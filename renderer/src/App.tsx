@@ -2,6 +2,7 @@
 // the contact list with new people, and the conversation or the settings screen.
 import { ContactList } from './ContactList';
 import { Conversation } from './Conversation';
+import { KeychainNotice } from './KeychainNotice';
 import { NewPeople } from './NewPeople';
 import { PromptDialog } from './PromptDialog';
 import { Settings } from './Settings';
@@ -24,6 +25,7 @@ export function App() {
           ))}
         </div>
       )}
+      <KeychainNotice />
       {notice && (
         <div className="notice" role="alert">
           <button type="button" className="link" onClick={() => void select(notice.contactId)}>

@@ -9,6 +9,7 @@ import type {
   DeliveryManagerView,
   DeliveryPrompt,
   DiagnosticsEntry,
+  KeychainNotice,
   MechanismView,
   MessageView,
   Priority,
@@ -29,6 +30,8 @@ interface State {
   selected: ContactId | undefined;
   messages: Record<ContactId, MessageView[]>;
   problems: readonly string[];
+  /** Where there is no keychain: where the passwords are kept, until the user dismisses it. */
+  keychainNotice: KeychainNotice | undefined;
   managers: DeliveryManagerView[];
   prompts: DeliveryPrompt[];
   strangers: StrangerView[];
@@ -73,6 +76,7 @@ export const useStore = create<State>()((set, get) => {
     selected: undefined,
     messages: {},
     problems: [],
+    keychainNotice: undefined,
     managers: [],
     prompts: [],
     strangers: [],
@@ -131,7 +135,7 @@ export async function connectStore(): Promise<void> {
   const { setState, getState } = useStore;
   const setError = (error: string) => setState({ error });
   api.contacts.onChanged((contacts) => setState({ contacts }));
-  api.app.onChanged((state) => setState({ problems: state.problems }));
+  api.app.onChanged((state) => setState({ problems: state.problems, keychainNotice: state.keychainNotice }));
   api.messages.onChanged((message) =>
     setState((s) => ({
       messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) },
@@ -168,6 +172,7 @@ export async function connectStore(): Promise<void> {
   setState({
     contacts: value(contacts, setError) ?? [],
     problems: value(state, setError)?.problems ?? [],
+    keychainNotice: state.ok ? state.value.keychainNotice : undefined,
     managers: value(managers, setError) ?? [],
     prompts: value(prompts, setError) ?? [],
     strangers: value(strangers, setError) ?? [],

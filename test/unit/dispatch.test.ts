@@ -7,6 +7,7 @@ import type { MessageView } from '../../shared/domain';
 const sent: MessageView = { id: 'm1', contactId: 'alice', direction: 'out', body: 'hi', state: 'sending', at: 1, priority: 'normal' };
 const handlers: Handlers = {
   'app:state': () => ({ problems: [] }),
+  'app:dismissKeychainNotice': () => ({ problems: [] }),
   'contacts:list': () => [{ id: 'alice', name: 'Alice', glyph: 'available' }],
   'messages:list': ({ contactId }) => {
     if (contactId === 'ghost') throw new NotFoundError('There is no contact ghost.');
