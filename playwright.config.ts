@@ -14,7 +14,7 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      testMatch: /(browser|routing)\.spec\.ts/,
+      testMatch: /(browser|routing|strangers)\.spec\.ts/,
       use: {
         browserName: 'chromium',
         launchOptions: {

@@ -7,8 +7,9 @@ import type { AppState, ContactView, DeliveryFailure, MechanismId, MessageView }
 import type { DeliveryManagerPlugin } from '../shared/delivery';
 import type { Logger, MechanismPlugin, MechanismStatus } from '../shared/mechanism';
 import type { ContactSettings, Settings } from '../shared/settings';
+import { isolate } from '../shared/bidi';
 import { ContactDirectory } from './contacts/directory';
-import { StrangerStore, strangerConversation } from './contacts/strangers';
+import { StrangerFloodGate, StrangerInbox, StrangerStore, strangerConversation } from './contacts/strangers';
 import { DeliveryManagerStore } from './delivery/managers';
 import { DeliveryService } from './delivery/service';
 import { CoreEvents } from './events';
@@ -17,7 +18,9 @@ import { MechanismRegistry } from './mechanisms/registry';
 import { MessageStore } from './messages/store';
 import { userPluginFolder } from './delivery/plugin-folder';
 import { PresenceService } from './presence/service';
-import { hasPlainSecret, noKeychain, sealAccount, unsealAccount, type SecretStore } from './settings/secrets';
+import { accountFromForm } from './settings/account-form';
+import { dismissedNotices } from './settings/dismissed';
+import { hasPlainSecret, hasStoredSecret, noKeychain, sealAccount, unsealAccount, type SecretStore } from './settings/secrets';
 import { loadSettings, type SettingsBackend } from './settings/store';
 import { openDatabase } from './storage/database';
 
@@ -50,7 +53,7 @@ const MAX_INCOMING_BODY = 20_000;
 /** Accounts name their plugin with `plugin`, or by being keyed by the plugin's name. */
 function accountPlugin(id: MechanismId, account: unknown): { plugin: string; account: Record<string, unknown> } {
   const record = account && typeof account === 'object' ? (account as Record<string, unknown>) : {};
-  if ('plugin' in record) {
+  if (Object.hasOwn(record, 'plugin')) {
     const { plugin, ...rest } = record;
     return { plugin: String(plugin), account: rest };
   }
@@ -75,9 +78,24 @@ export function createCore(options: CoreOptions): Core {
   const db = openDatabase(options.dataDir);
   const store = new MessageStore(db);
   const strangers = new StrangerStore(db);
+  const strangerInbox = new StrangerInbox(db, strangers, store, new StrangerFloodGate(log));
   const managers = new DeliveryManagerStore(options.deliveryManagers);
 
-  const appState = (): AppState => ({ problems: [...problems.values()] });
+  const dismissed = dismissedNotices(options.dataDir);
+  /** Without a keychain, passwords are kept in the settings file: the window says so once, if there are any. */
+  const keychainNotice = () => {
+    if (secrets.available || dismissed.has('keychain')) return undefined;
+    const stored = Object.entries(settings.accounts).some(([id, raw]) => {
+      const { plugin, account } = accountPlugin(id, raw);
+      const fields = plugins.get(plugin)?.accountFields;
+      return fields !== undefined && hasStoredSecret(account, fields);
+    });
+    return stored ? { settingsFile: options.settings.location, advice: secrets.advice ?? '' } : undefined;
+  };
+  const appState = (): AppState => {
+    const notice = keychainNotice();
+    return { problems: [...problems.values()], ...(notice && { keychainNotice: notice }) };
+  };
   const contactView = (c: ContactSettings): ContactView => ({ id: c.id, name: c.name, glyph: presence.glyph(c.id) });
   const contactList = (): ContactView[] => contacts.all().map(contactView).sort((a, b) => a.name.localeCompare(b.name));
   const contactsChanged = () => events.emit('contacts:changed', contactList());
@@ -93,7 +111,7 @@ export function createCore(options: CoreOptions): Core {
     {
       status(mechanism, status: MechanismStatus) {
         const name = mechanismPlugin.get(mechanism)?.displayName ?? mechanism;
-        setProblem(`mechanism:${mechanism}`, status.state === 'inactive' && status.reason !== 'removed' ? `Your ${name} account "${mechanism}" cannot connect: ${status.reason}` : undefined);
+        setProblem(`mechanism:${mechanism}`, status.state === 'inactive' && status.reason !== 'removed' ? `Your ${name} account "${mechanism}" cannot connect: ${isolate(status.reason)}` : undefined);
         // A mechanism that is not connected knows nothing about anyone any more.
         if (status.state !== 'active' && presence.forgetMechanism(mechanism).length) contactsChanged();
       },
@@ -106,15 +124,18 @@ export function createCore(options: CoreOptions): Core {
         const body = String(message.body).slice(0, MAX_INCOMING_BODY);
         if (!body.trim()) return;
         const [contact] = contacts.byAddress(mechanism, message.from);
-        let contactId = contact?.id;
-        if (!contactId) {
-          const { stranger, isNew } = strangers.findOrAdd(mechanism, normalize(mechanism, message.from), body);
-          if (stranger.ignored) return;
-          contactId = strangerConversation(stranger.id);
-          if (isNew) events.emit('strangers:changed', strangers.pending());
+        const fields = { id: randomUUID(), direction: 'in', body, state: 'received', at: Date.now(), priority: 'normal' } as const;
+        let view: MessageView;
+        if (contact) {
+          view = { ...fields, contactId: contact.id };
+          store.add(view);
+        } else {
+          // Someone not in the contact list: kept within limits, so that a flood cannot fill the disk.
+          const kept = strangerInbox.receive(mechanism, normalize(mechanism, message.from), fields);
+          if (!kept) return;
+          view = kept.message;
+          if (kept.listChanged) events.emit('strangers:changed', strangers.pending());
         }
-        const view: MessageView = { id: randomUUID(), contactId, direction: 'in', body, state: 'received', at: Date.now(), priority: 'normal' };
-        store.add(view);
         events.emit('messages:changed', view);
       },
       receipt(mechanism, messageId, level) {
@@ -176,8 +197,11 @@ export function createCore(options: CoreOptions): Core {
 
   function writeSettings(next: Settings): void {
     if (!canSave) throw new InvalidInputError(`The settings file ${options.settings.location} could not be read, so nothing is saved over it; fix it first.`);
+    const noticeBefore = keychainNotice() !== undefined;
     options.settings.write(next);
     settings = next;
+    // The first password saved without a keychain brings the notice; the last one removed takes it away.
+    if ((keychainNotice() !== undefined) !== noticeBefore) events.emit('app:changed', appState());
   }
 
   /** Where the keychain exists, secrets found in clear in the file are sealed and the file rewritten. */
@@ -209,6 +233,12 @@ export function createCore(options: CoreOptions): Core {
 
   const handlers: Handlers = {
     'app:state': () => appState(),
+    'app:dismissKeychainNotice': () => {
+      dismissed.add('keychain');
+      const state = appState();
+      events.emit('app:changed', state);
+      return state;
+    },
     'contacts:list': () => contactList(),
     'messages:list': ({ contactId }) => store.list(contactId),
     'messages:send': (request) => deliveries.send(request),
@@ -224,21 +254,22 @@ export function createCore(options: CoreOptions): Core {
     'accounts:save': async ({ id, kind, values }) => {
       const plugin = plugins.get(kind);
       if (!plugin) throw new NotFoundError(`There is no kind of account called "${kind}".`);
-      const previous = accountPlugin(id, settings.accounts[id]);
-      const kept = previous.plugin === kind ? previous.account : {};
-      const account: Record<string, unknown> = {};
-      for (const field of plugin.accountFields) {
-        const value = values[field.key];
-        if (value === undefined || value === '') {
-          // An empty secret keeps the one already saved, so that editing an account does not need it again.
-          if (field.kind === 'secret' && kept[field.key] !== undefined) account[field.key] = kept[field.key];
-          continue;
-        }
-        account[field.key] = field.kind === 'number' && typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      const previous = accountPlugin(id, Object.hasOwn(settings.accounts, id) ? settings.accounts[id] : undefined);
+      const notSaved = (why: readonly string[]) => new InvalidInputError(`The ${plugin.displayName} account "${id}" was not saved: ${why.join('; ')}.`);
+      // An empty secret keeps the saved one, unless where it would be sent changed.
+      const { account, problems: refused } = accountFromForm(plugin.accountFields, values, previous.plugin === kind ? previous.account : {});
+      if (refused.length) throw notSaved(refused);
+      let open: Record<string, unknown>;
+      try {
+        open = unsealAccount(account, plugin.accountFields, secrets);
+      } catch (error) {
+        throw notSaved([(error as Error).message]);
       }
-      for (const [key, value] of Object.entries(kept)) if (!(key in account) && !plugin.accountFields.some((f) => f.key === key)) account[key] = value;
-      const problems = plugin.validateAccount(unsealAccount(account, plugin.accountFields, secrets));
-      if (problems.length) throw new InvalidInputError(`The ${plugin.displayName} account "${id}" was not saved: ${problems.join('; ')}.`);
+      const problems = plugin.validateAccount(open);
+      if (problems.length) throw notSaved(problems);
+      // The files it names (a CA file) are read now, so that a FIFO or a huge file is refused before it is saved.
+      const unreadable = (await plugin.checkAccountFiles?.(open)) ?? [];
+      if (unreadable.length) throw notSaved(unreadable);
       const stored = { plugin: kind, ...sealAccount(account, plugin.accountFields, secrets) };
       writeSettings({ ...settings, accounts: { ...settings.accounts, [id]: stored } });
       await registry.remove(id);
@@ -246,7 +277,7 @@ export function createCore(options: CoreOptions): Core {
       return registry.views();
     },
     'accounts:remove': async ({ id }) => {
-      if (!(id in settings.accounts)) throw new NotFoundError(`There is no account "${id}".`);
+      if (!Object.hasOwn(settings.accounts, id)) throw new NotFoundError(`There is no account "${id}".`);
       const { [id]: _removed, ...accounts } = settings.accounts;
       writeSettings({ ...settings, accounts });
       await registry.remove(id);

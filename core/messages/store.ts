@@ -121,6 +121,16 @@ export class MessageStore {
     this.#db.prepare('DELETE FROM messages WHERE contact_id = ?').run(contactId);
   }
 
+  /** Keeps only the newest `keep` messages of these conversations taken together; returns how many went. */
+  dropOldest(contactIds: readonly ContactId[], keep: number): number {
+    return this.#db
+      .prepare(
+        `DELETE FROM messages WHERE rowid IN (
+           SELECT rowid FROM messages WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY at DESC, rowid DESC LIMIT -1 OFFSET ?)`,
+      )
+      .run(JSON.stringify(contactIds), keep).changes;
+  }
+
   beginAttempt(a: { messageId: string; manager: string; configuration: string; mechanism: MechanismId; outcome?: Outcome; detail?: string }): number {
     const now = Date.now();
     const final = a.outcome !== undefined && a.outcome !== 'pending';
@@ -145,11 +155,12 @@ export class MessageStore {
 
   /**
    * A receipt upgrades the best attempt on that mechanism (accepted → delivered → read) and returns it.
-   * One still pending counts too: the device cannot confirm what the server never took.
+   * One still pending, or interrupted by a stop before the server answered, counts too: the device
+   * cannot confirm what the server never took.
    */
   upgradeAttempt(messageId: string, mechanism: MechanismId, level: 'delivered' | 'read'): AttemptView | undefined {
     const rows = this.#db.prepare('SELECT * FROM attempts WHERE message_id = ? AND mechanism = ?').all(messageId, mechanism) as AttemptRow[];
-    const best = rows.filter((r) => r.outcome === 'pending' || rank[r.outcome]).sort((a, b) => (rank[b.outcome] ?? 0.5) - (rank[a.outcome] ?? 0.5))[0];
+    const best = rows.filter((r) => r.outcome === 'pending' || r.outcome === 'interrupted' || rank[r.outcome]).sort((a, b) => (rank[b.outcome] ?? 0.5) - (rank[a.outcome] ?? 0.5))[0];
     if (!best || (rank[best.outcome] ?? 0) >= rank[level]!) return undefined;
     this.#db.prepare('UPDATE attempts SET outcome = ?, ended_at = ? WHERE id = ?').run(level, Date.now(), best.id);
     return this.attempt(best.id);
@@ -172,8 +183,10 @@ export class MessageStore {
     return (this.#db.prepare('SELECT * FROM attempts WHERE message_id = ? ORDER BY id').all(messageId) as AttemptRow[]).map(toAttempt);
   }
 
-  /** Attempts left 'pending' by a process that stopped mid-send: their outcome is unknown. */
+  /** Attempts left 'pending' by a process that died mid-send: their outcome is unknown, not failed. */
   closeInterruptedAttempts(): void {
-    this.#db.prepare("UPDATE attempts SET outcome = 'failed', ended_at = ?, detail = 'interrupted: Switchboard stopped during this attempt' WHERE outcome = 'pending'").run(Date.now());
+    this.#db
+      .prepare("UPDATE attempts SET outcome = 'interrupted', ended_at = ?, detail = 'Switchboard stopped without shutting down during this attempt' WHERE outcome = 'pending'")
+      .run(Date.now());
   }
 }

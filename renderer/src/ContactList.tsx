@@ -1,4 +1,5 @@
 // The contact list: one row per person, with their aggregated presence. No address or system appears here.
+import { Outside } from './Outside';
 import { useStore } from './store';
 import { PresenceGlyph } from './PresenceGlyph';
 
@@ -21,7 +22,9 @@ export function ContactList() {
             onClick={() => void select(contact.id)}
           >
             <PresenceGlyph glyph={contact.glyph} />
-            <span className="contact-name">{contact.name}</span>
+            <span className="contact-name">
+              <Outside>{contact.name}</Outside>
+            </span>
           </button>
         </li>
       ))}

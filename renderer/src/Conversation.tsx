@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'react';
 import type { MessageView } from '../../shared/domain';
 import { Compose } from './Compose';
+import { Outside, Quoting } from './Outside';
 import { PresenceGlyph } from './PresenceGlyph';
 import { useStore } from './store';
 
@@ -19,7 +20,9 @@ function Message({ message }: { message: MessageView }) {
   return (
     <li className={`message message-${message.direction} message-${message.state}`} data-state={message.state}>
       {/* Text content only: React escapes it, so a message can never become markup. */}
-      <p className="message-body">{message.body}</p>
+      <p className="message-body">
+        <Outside>{message.body}</Outside>
+      </p>
       <p className="message-meta">
         <time dateTime={new Date(message.at).toISOString()}>{new Date(message.at).toLocaleTimeString()}</time>
         {message.priority === 'urgent' && <span className="message-urgent">Urgent</span>}
@@ -27,7 +30,7 @@ function Message({ message }: { message: MessageView }) {
       </p>
       {message.state === 'failed' && (
         <p className="message-failure" role="status">
-          {message.failure}{' '}
+          <Quoting>{message.failure}</Quoting>{' '}
           <button type="button" onClick={() => void retry(message.id)}>
             Retry
           </button>
@@ -54,7 +57,9 @@ export function Conversation() {
     <section className="conversation" aria-label={`Conversation with ${contact.name}`}>
       <header className="conversation-header">
         <PresenceGlyph glyph={contact.glyph} />
-        <h2>{contact.name}</h2>
+        <h2>
+          <Outside>{contact.name}</Outside>
+        </h2>
       </header>
       <ol className="messages" aria-label="Messages">
         {messages.map((m) => (

@@ -2,6 +2,7 @@
 // user needs it to decide who this is; once accepted, they are a contact like any other.
 import { useState } from 'react';
 import type { StrangerView } from '../../shared/domain';
+import { Outside } from './Outside';
 import { useStore } from './store';
 
 function Request({ stranger }: { stranger: StrangerView }) {
@@ -10,11 +11,24 @@ function Request({ stranger }: { stranger: StrangerView }) {
   const [name, setName] = useState(stranger.name ?? '');
   return (
     <li className="stranger" aria-label={stranger.suggested ? 'Suggested contact' : 'Message from someone new'}>
-      <p className="stranger-address">{stranger.address}</p>
+      <p className="stranger-address">
+        <Outside>{stranger.address}</Outside>
+      </p>
       {stranger.suggested ? (
-        <p className="stranger-message">In the contact list of one of your accounts{stranger.name ? ` as ${stranger.name}` : ''}.</p>
+        <p className="stranger-message">
+          In the contact list of one of your accounts
+          {stranger.name && (
+            <>
+              {' as '}
+              <Outside>{stranger.name}</Outside>
+            </>
+          )}
+          .
+        </p>
       ) : (
-        <p className="stranger-message">“{stranger.firstMessage}”</p>
+        <p className="stranger-message">
+          “<Outside>{stranger.firstMessage}</Outside>”
+        </p>
       )}
       <form
         onSubmit={(e) => {

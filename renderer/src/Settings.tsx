@@ -1,7 +1,9 @@
 // The settings screen, apart from the conversations: where mechanisms may be named. It shows the
 // accounts and whether each can send now, and the diagnostics of recent messages: every attempt
 // with its delivery manager, configuration, mechanism, times and outcome.
+import { attemptOutcomeLabel } from '../../shared/domain';
 import { AccountForm } from './AccountForm';
+import { Outside } from './Outside';
 import { useStore } from './store';
 
 const time = (at?: number) => (at === undefined ? '—' : new Date(at).toLocaleTimeString());
@@ -43,7 +45,7 @@ export function Settings() {
       {diagnostics.map(({ message, contactName, attempts }) => (
         <article key={message.id} className="diagnostic" aria-label={`Delivery of “${message.body.slice(0, 40)}” to ${contactName}`}>
           <p>
-            <strong>{contactName}</strong> — “{message.body.slice(0, 80)}” — {message.state}
+            <strong><Outside>{contactName}</Outside></strong> — “<Outside>{message.body.slice(0, 80)}</Outside>” — {message.state}
             {message.manager && ` — ${message.manager} / ${message.configuration ?? ''}`}
           </p>
           <table aria-label="Attempts">
@@ -65,7 +67,7 @@ export function Settings() {
                   <td>{a.mechanism}</td>
                   <td>{time(a.startedAt)}</td>
                   <td>{time(a.endedAt)}</td>
-                  <td>{a.detail ? `${a.outcome}: ${a.detail}` : a.outcome}</td>
+                  <td>{a.detail ? `${attemptOutcomeLabel(a.outcome)}: ${a.detail}` : attemptOutcomeLabel(a.outcome)}</td>
                 </tr>
               ))}
             </tbody>

@@ -15,6 +15,8 @@ export interface Peer {
   addToRoster(jid: string, name: string): Promise<void>;
   /** Sends a delivery receipt for a message id, as the device does when it has the message. */
   confirm(to: string, messageId: string): Promise<void>;
+  /** A round trip to the server (XEP-0199 ping): everything this peer sent before has been routed by then. */
+  ping(): Promise<void>;
   /** Whether this peer's device answers receipt requests (XEP-0184), as a real client does when on. */
   receipts: boolean;
   /** Called for every message received (scripted people answer through it). */
@@ -94,6 +96,9 @@ export async function startPeer(options: { service: string; domain: string; jid:
     },
     async confirm(to, messageId) {
       await xmpp.send(xml('message', { to }, xml('received', { xmlns: 'urn:xmpp:receipts', id: messageId })));
+    },
+    async ping() {
+      await (xmpp as unknown as { iqCaller: { get(el: unknown, to: string): Promise<unknown> } }).iqCaller.get(xml('ping', { xmlns: 'urn:xmpp:ping' }), options.domain);
     },
     async offline() {
       await xmpp.stop().catch(() => undefined);

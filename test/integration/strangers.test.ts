@@ -1,0 +1,67 @@
+// Someone not in the contact list floods the user over a real Prosody, with real clients on both ends:
+// what is kept stays within the limits, the request stays, the core keeps answering, and a contact
+// writing in the same burst loses nothing.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { strangerConversation, strangerLimits } from '../../core/contacts/strangers';
+import { startCore } from '../harness/core-harness';
+import { startPeer, type Peer } from '../harness/peer';
+import { startProsody, type ProsodyServer } from '../harness/prosody';
+
+let server: ProsodyServer;
+beforeAll(async () => {
+  server = await startProsody({ domain: 'flood.switchboard.test' });
+});
+afterAll(async () => server?.stop());
+
+it('a stranger sending 300 messages at once: a few kept, the request stays, a contact in the same burst loses nothing', async () => {
+  const me = server.createAccount('me');
+  const janeAccount = server.createAccount('jane');
+  const pestAccount = server.createAccount('pest');
+  const h = startCore({
+    accounts: { im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } },
+    contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { im1: janeAccount.jid } }],
+  });
+  const peers: Peer[] = [];
+  try {
+    peers.push(await startPeer({ service: server.service, domain: server.domain, ...janeAccount }));
+    peers.push(await startPeer({ service: server.service, domain: server.domain, ...pestAccount }));
+    const [jane, pest] = peers as [Peer, Peer];
+    await h.event('mechanisms:changed', (list) => list.some((m) => m.id === 'im1' && m.state === 'active'));
+
+    // 300 messages of about 20 000 characters each (6 MB), with Jane's 30 in the middle of them.
+    const padding = 'x'.repeat(19_990);
+    await Promise.all([
+      ...Array.from({ length: 300 }, (_, i) => pest.say(me.jid, `${String(i).padStart(3, '0')} ${padding}`)),
+      ...Array.from({ length: 30 }, (_, i) => jane.say(me.jid, `Jane ${i}`)),
+    ]);
+    // Once the server has answered the stranger, it has routed the whole flood to us; Jane's next
+    // message then reaches us after all of it.
+    await pest.ping();
+    await jane.say(me.jid, 'Jane: are you there?');
+    await h.event('messages:changed', (m) => m.body === 'Jane: are you there?');
+
+    expect((await h.call('messages:list', { contactId: 'jane' })).map((m) => m.body).sort()).toEqual(
+      [...Array.from({ length: 30 }, (_, i) => `Jane ${i}`), 'Jane: are you there?'].sort(),
+    );
+    const requests = await h.call('strangers:list', {});
+    expect(requests).toEqual([expect.objectContaining({ address: pestAccount.jid, suggested: false })]);
+    expect(requests[0]!.firstMessage.startsWith('000 ')).toBe(true);
+    const kept = await h.call('messages:list', { contactId: strangerConversation(requests[0]!.id) });
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThanOrEqual(strangerLimits.messagesPerStranger);
+    // The flood is noted in the log once, not once per message.
+    expect(h.logs.filter((line) => line.includes(pestAccount.jid))).toHaveLength(1);
+
+    // The core still answers: a message to Jane goes out, and accepting the stranger brings what was kept.
+    const sent = await h.call('messages:send', { contactId: 'jane', body: 'Yes, still here' });
+    await jane.receive((b) => b === 'Yes, still here');
+    await h.event('messages:changed', (m) => m.id === sent.id && m.state === 'sent');
+    const contact = await h.call('strangers:accept', { strangerId: requests[0]!.id, name: 'Pest' });
+    const conversation = await h.call('messages:list', { contactId: contact.id });
+    expect(conversation.map((m) => m.id)).toEqual(kept.map((m) => m.id));
+    expect(conversation[0]!.body.startsWith('000 ')).toBe(true);
+  } finally {
+    await Promise.all(peers.map((p) => p.offline()));
+    await h.stop();
+  }
+});
