@@ -94,6 +94,15 @@ export interface DeliveryPrompt {
   readonly question: string;
 }
 
+/**
+ * How an attempt ended. interrupted: Switchboard stopped (quit, or died) before it ended; neither failed
+ * nor expired, the next start takes it up again.
+ */
+export type AttemptOutcome = 'pending' | 'accepted' | 'delivered' | 'read' | 'failed' | 'skipped' | 'declined' | 'expired' | 'interrupted';
+
+/** An outcome as the diagnostics view words it. */
+export const attemptOutcomeLabel = (outcome: AttemptOutcome): string => (outcome === 'interrupted' ? 'interrupted by shutdown' : outcome);
+
 /** One attempt of one message on one mechanism, for the diagnostics view (settings, not the conversation). */
 export interface AttemptView {
   readonly id: number;
@@ -103,7 +112,7 @@ export interface AttemptView {
   readonly mechanism: MechanismId;
   readonly startedAt: number;
   readonly endedAt?: number;
-  readonly outcome: 'pending' | 'accepted' | 'delivered' | 'read' | 'failed' | 'skipped' | 'declined' | 'expired';
+  readonly outcome: AttemptOutcome;
   readonly detail?: string;
 }
 
@@ -140,7 +149,19 @@ export interface FocusRequest {
   readonly contactId: ContactId;
 }
 
+/**
+ * Said once where there is no OS keychain and some account has a password: the passwords are kept in
+ * the settings file, and how to get a keychain. Until the user dismisses it.
+ */
+export interface KeychainNotice {
+  /** The settings file the passwords are kept in. */
+  readonly settingsFile: string;
+  /** What to do to get a keychain, as a sentence. */
+  readonly advice: string;
+}
+
 /** Problems the user has to fix (a broken settings file, an account that cannot log in), in plain words. */
 export interface AppState {
   readonly problems: readonly string[];
+  readonly keychainNotice?: KeychainNotice;
 }

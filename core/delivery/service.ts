@@ -3,11 +3,16 @@
 // computed at dispatch time. It does the sending, the verification (server accepted / receipt / shown
 // available), the prompts, the expiry and the bookkeeping of every attempt; it tells the sender when a
 // message could not be delivered, and resumes the outbox after a restart without sending twice.
+//
+// Every wait of a delivery (mechanisms settling, a receipt, the sender's answer, the expiry) takes the
+// delivery's AbortSignal, which fires on expiry, at the end of the delivery, and at once on stop().
 import { randomUUID } from 'node:crypto';
-import type { ContactId, DeliveryFailure, DeliveryPrompt, MechanismId, MessageView, Priority } from '../../shared/domain';
+import type { ContactId, DeliveryFailure, DeliveryPrompt, MechanismId, MessageView, PresenceShow, Priority } from '../../shared/domain';
 import type { AttemptResult, DeliveryJob, DeliveryResult, DeliveryStep } from '../../shared/delivery';
 import type { Logger } from '../../shared/mechanism';
 import type { Settings } from '../../shared/settings';
+import { isolate } from '../../shared/bidi';
+import { ABORTED, onAbort, unlessAborted } from '../abort';
 import type { ContactDirectory } from '../contacts/directory';
 import type { CoreEvents } from '../events';
 import { NotFoundError } from '../ipc/handlers';
@@ -48,13 +53,28 @@ export interface SendRequest {
 const levelState = { accepted: 'sent', delivered: 'delivered', read: 'read' } as const;
 const stateRank: Partial<Record<MessageView['state'], number>> = { sent: 1, delivered: 2, read: 3 };
 
+/** Why a delivery's signal fired: Switchboard is stopping, the message expired, or the delivery is over. */
+type Ending = 'stopped' | 'expired' | 'ended';
+const endedBy = (signal: AbortSignal): Ending | undefined => (signal.aborted ? (signal.reason as Ending) : undefined);
+/** A delivery under way, as its attempts see it. */
+interface Run {
+  readonly message: MessageView;
+  readonly choice: DeliveryChoice;
+  readonly expired: () => boolean;
+  readonly signal: AbortSignal;
+}
+/** What an attempt cut short by stop() tells its delivery manager; it is not a failure. */
+const stopping: AttemptResult = { ok: false, reason: 'Switchboard is stopping', final: false };
+
 export class DeliveryService {
   readonly #deps: DeliveryDeps;
   readonly #runs = new Map<string, Promise<void>>();
-  readonly #endings = new Set<AbortController>();
+  /** Fires once, on stop(). Waits listen through signals made from it (AbortSignal.any), never on it. */
+  readonly #shutdown = new AbortController();
+  /** Attempts still doing their bookkeeping: stop() waits for them, the database closes after it. */
+  readonly #attempting = new Set<Promise<unknown>>();
   readonly #prompts = new Map<string, { prompt: DeliveryPrompt; answer: (send: boolean) => void }>();
   readonly #receiptWaiters = new Map<string, Set<() => void>>();
-  #stopping = false;
 
   constructor(deps: DeliveryDeps) {
     this.#deps = deps;
@@ -125,11 +145,13 @@ export class DeliveryService {
     if (message && rank !== undefined && rank < stateRank[level]!) events.emit('messages:changed', store.update(messageId, { state: level })!);
   }
 
-  /** Stops routing: unfinished messages stay in the outbox for the next start. */
+  /**
+   * Stops routing at once: every wait ends, an attempt in progress is recorded as interrupted (neither
+   * failed nor expired), and each unfinished message stays in the outbox as it is, for the next start.
+   */
   async stop(): Promise<void> {
-    this.#stopping = true;
-    for (const ending of this.#endings) ending.abort();
-    await Promise.allSettled([...this.#runs.values()]);
+    this.#shutdown.abort('stopped' satisfies Ending);
+    await Promise.allSettled([...this.#runs.values(), ...this.#attempting]);
   }
 
   #choose(properties: Parameters<typeof chooseDelivery>[0]): DeliveryChoice | undefined {
@@ -137,7 +159,7 @@ export class DeliveryService {
   }
 
   #start(messageId: string, fresh = false): void {
-    if (this.#runs.has(messageId) || this.#stopping) return;
+    if (this.#runs.has(messageId) || this.#shutdown.signal.aborted) return;
     const run = this.#deliver(messageId, fresh)
       .catch((error: unknown) => this.#deps.log.error(`delivery of ${messageId} broke: ${error instanceof Error ? error.stack : String(error)}`))
       .finally(() => this.#runs.delete(messageId));
@@ -150,7 +172,8 @@ export class DeliveryService {
     if (!message) return;
     const contact = contacts().get(message.contactId);
     if (!contact) return this.#finish(message, { outcome: 'failed', tried: 0 }, 'This person', 'They are no longer in your contacts.');
-    const name = contact.name;
+    // The name goes into sentences of ours (failures, questions): isolated, so it cannot reorder them.
+    const name = isolate(contact.name);
 
     // The choice recorded with the message stands, unless its manager has gone since (or this is a retry).
     const recorded = fresh ? { manager: message.chosenManager } : { manager: message.manager, configuration: message.configuration };
@@ -161,13 +184,15 @@ export class DeliveryService {
       store.update(messageId, { manager: choice.manager, configuration: choice.configuration.name });
     }
 
-    const ending = new AbortController();
-    this.#endings.add(ending);
+    const over = new AbortController();
+    const signal = AbortSignal.any([this.#shutdown.signal, over.signal]);
     const expired = () => message.expiresAt !== undefined && Date.now() >= message.expiresAt;
-    const expiry = message.expiresAt !== undefined ? setTimeout(() => ending.abort('expired'), Math.max(0, message.expiresAt - Date.now())) : undefined;
+    const expiry = message.expiresAt !== undefined ? setTimeout(() => over.abort('expired' satisfies Ending), Math.max(0, message.expiresAt - Date.now())) : undefined;
+    let offEnded = () => {};
     try {
-      await registry.settled(contacts().mechanismsOf(contact.id), this.#deps.settleMs ?? 15_000);
-      const job = this.#job(message, name, choice, expired, ending.signal);
+      await registry.settled(contacts().mechanismsOf(contact.id), this.#deps.settleMs ?? 15_000, signal);
+      if (endedBy(signal) === 'stopped') return; // nothing was tried: it stays in the outbox as it is
+      const job = this.#job(message, name, choice, expired, signal);
       let result: DeliveryResult;
       if (expired()) result = { outcome: 'expired' };
       else {
@@ -178,79 +203,122 @@ export class DeliveryService {
             return { outcome: 'failed', tried: 1 };
           });
         // Expiry (or stopping) ends the delivery whatever the manager is doing: a hung plugin cannot hold it.
-        const ended = new Promise<DeliveryResult>((resolve) => ending.signal.addEventListener('abort', () => resolve({ outcome: 'expired' }), { once: true }));
+        const ended = new Promise<DeliveryResult>((resolve) => (offEnded = onAbort(signal, () => resolve({ outcome: 'expired' }))));
         result = await Promise.race([managed, ended]);
       }
-      if (this.#stopping && result.outcome !== 'delivered') return; // stays in the outbox
+      // Stopping is no outcome: short of delivered, the message stays in the outbox as it is.
+      if (endedBy(signal) === 'stopped' && result.outcome !== 'delivered') return;
       this.#finish(store.get(messageId) ?? message, result, name);
     } finally {
+      offEnded();
       clearTimeout(expiry);
-      ending.abort('ended');
-      this.#endings.delete(ending);
+      over.abort('ended' satisfies Ending);
     }
   }
 
+  /** Keeps an attempt in stop()'s view until its bookkeeping is written. */
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#attempting.add(work);
+    work.then(
+      () => this.#attempting.delete(work),
+      () => this.#attempting.delete(work),
+    );
+    return work;
+  }
+
   #job(message: MessageView, name: string, choice: DeliveryChoice, expired: () => boolean, signal: AbortSignal): DeliveryJob {
-    const { contacts, registry, presence, store, log } = this.#deps;
-    const record = (step: DeliveryStep, outcome: 'skipped' | 'failed' | 'expired', detail: string) =>
-      this.#attemptChanged(store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism: step.mechanism, outcome, detail }));
-    const presenceOn = (mechanism: MechanismId) =>
-      registry.plugin(mechanism)?.capabilities.presence ? (presence.show(message.contactId, mechanism) ?? 'offline') : ('none' as const);
+    const { contacts, registry, log } = this.#deps;
+    const run: Run = { message, choice, expired, signal };
     return {
       message: { id: message.id, contactName: name, priority: message.priority, ...(message.expiresAt !== undefined && { expiresAt: message.expiresAt }) },
       configuration: choice.configuration,
       policy: () => computePolicy(contacts().mechanismsOf(message.contactId), registry.active(), choice.configuration.steps),
-      skip: (step, why) => void record(step, 'skipped', why),
-      presence: presenceOn,
+      // After stop() nothing a manager says is recorded: a question withdrawn at shutdown was not declined.
+      skip: (step, why) => void (endedBy(signal) === 'stopped' || this.#record(run, step, 'skipped', why)),
+      presence: (mechanism) => this.#presenceOn(message, mechanism),
       receipts: (mechanism) => registry.plugin(mechanism)?.capabilities.receipts ?? false,
       ask: () => this.#ask(message, name, signal),
       expired,
       log,
-      attempt: async (step): Promise<AttemptResult> => {
-        if (expired() || signal.aborted) {
-          record(step, 'expired', 'the message expired before this step');
-          return { ok: false, reason: 'the message expired', final: true };
-        }
-        const mechanism = step.mechanism;
-        if (!store.bestOutcome(message.id, mechanism)) {
-          const to = contacts().address(message.contactId, mechanism);
-          if (!to) {
-            record(step, 'failed', 'no address on this mechanism');
-            return { ok: false, reason: 'no address there', final: true };
-          }
-          if (step.verify === 'available' && presenceOn(mechanism) !== 'available') {
-            record(step, 'failed', 'the recipient is not shown available there');
-            return { ok: false, reason: 'the recipient is not shown available there', final: false };
-          }
-          const attemptId = store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism });
-          this.#attemptChanged(attemptId);
-          const senderName = this.#deps.senderName();
-          const outcome = await registry.send(mechanism, to.address, {
-            id: message.id,
-            body: message.body,
-            addressSettings: to.settings,
-            ...(senderName !== undefined && { senderName }),
-          });
-          store.endAttempt(attemptId, outcome.ok ? outcome.level : 'failed', outcome.ok ? undefined : outcome.reason);
-          this.#attemptChanged(attemptId);
-          if (!outcome.ok) return outcome;
-        } else {
-          log.info(`message ${message.id} was already accepted on ${mechanism}; not sending it there again`);
-        }
-        if (typeof step.verify === 'object' && store.bestOutcome(message.id, mechanism) === 'accepted') {
-          const seconds = step.verify.receiptWithinSeconds;
-          if (!(await this.#receiptWithin(message.id, mechanism, seconds * 1000, signal))) {
-            const accepted = store.attempts(message.id).filter((a) => a.mechanism === mechanism && a.outcome === 'accepted').at(-1);
-            if (accepted) {
-              store.noteAttempt(accepted.id, `accepted, but no delivery receipt within ${seconds} s`);
-              this.#attemptChanged(accepted.id);
-            }
-            return { ok: false, reason: `no delivery receipt within ${seconds} s`, final: false };
-          }
-        }
-        return { ok: true, level: store.bestOutcome(message.id, mechanism)! };
-      },
+      attempt: (step) => this.#track(this.#attempt(run, step)),
     };
+  }
+
+  /** One step: sends where the message was not accepted yet, then verifies as the step says. */
+  async #attempt(run: Run, step: DeliveryStep): Promise<AttemptResult> {
+    const { contacts, registry, store, log } = this.#deps;
+    const { message, choice, expired, signal } = run;
+    if (endedBy(signal) === 'stopped') return stopping; // the next start takes this step up
+    if (expired() || signal.aborted) {
+      this.#record(run, step, 'expired', 'the message expired before this step');
+      return { ok: false, reason: 'the message expired', final: true };
+    }
+    const mechanism = step.mechanism;
+    if (!store.bestOutcome(message.id, mechanism)) {
+      const to = contacts().address(message.contactId, mechanism);
+      if (!to) {
+        this.#record(run, step, 'failed', 'no address on this mechanism');
+        return { ok: false, reason: 'no address there', final: true };
+      }
+      if (step.verify === 'available' && this.#presenceOn(message, mechanism) !== 'available') {
+        this.#record(run, step, 'failed', 'the recipient is not shown available there');
+        return { ok: false, reason: 'the recipient is not shown available there', final: false };
+      }
+      const attemptId = store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism });
+      this.#attemptChanged(attemptId);
+      const senderName = this.#deps.senderName();
+      const sending = registry.send(mechanism, to.address, {
+        id: message.id,
+        body: message.body,
+        addressSettings: to.settings,
+        ...(senderName !== undefined && { senderName }),
+      });
+      // Only stopping cuts a send short; after an expiry its answer is still worth recording. What the
+      // server did with a send cut short is unknown: the next start sends again, with the same id.
+      const outcome = await unlessAborted(sending, AbortSignal.any([this.#shutdown.signal]));
+      if (outcome === ABORTED) {
+        store.endAttempt(attemptId, 'interrupted', 'Switchboard stopped before the server confirmed the message');
+        this.#attemptChanged(attemptId);
+        return stopping;
+      }
+      store.endAttempt(attemptId, outcome.ok ? outcome.level : 'failed', outcome.ok ? undefined : outcome.reason);
+      this.#attemptChanged(attemptId);
+      if (!outcome.ok) return outcome;
+    } else {
+      log.info(`message ${message.id} was already accepted on ${mechanism}; not sending it there again`);
+    }
+    if (typeof step.verify === 'object' && store.bestOutcome(message.id, mechanism) === 'accepted') {
+      const seconds = step.verify.receiptWithinSeconds;
+      const receipt = await this.#receiptWithin(message.id, mechanism, seconds * 1000, signal);
+      const ending = endedBy(signal);
+      if (receipt === 'aborted' && ending === 'stopped') {
+        // The acceptance stands (the next start does not send again); only the wait for the receipt was cut.
+        this.#record(run, step, 'interrupted', 'accepted; Switchboard stopped while waiting for the delivery receipt');
+        return stopping;
+      }
+      if (receipt !== 'confirmed') {
+        const why = receipt === 'none' ? `no delivery receipt within ${seconds} s` : ending === 'expired' ? 'the message expired before a delivery receipt came' : undefined;
+        const accepted = store.attempts(message.id).filter((a) => a.mechanism === mechanism && a.outcome === 'accepted').at(-1);
+        if (accepted && why) {
+          store.noteAttempt(accepted.id, `accepted, but ${why}`);
+          this.#attemptChanged(accepted.id);
+        }
+        return { ok: false, reason: why ?? 'the delivery ended before a delivery receipt came', final: receipt === 'aborted' };
+      }
+    }
+    return { ok: true, level: store.bestOutcome(message.id, mechanism)! };
+  }
+
+  #record(run: Run, step: DeliveryStep, outcome: 'skipped' | 'failed' | 'expired' | 'interrupted', detail: string): void {
+    const { message, choice } = run;
+    this.#attemptChanged(
+      this.#deps.store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism: step.mechanism, outcome, detail }),
+    );
+  }
+
+  #presenceOn(message: MessageView, mechanism: MechanismId): PresenceShow | 'none' {
+    const { registry, presence } = this.#deps;
+    return registry.plugin(mechanism)?.capabilities.presence ? (presence.show(message.contactId, mechanism) ?? 'offline') : 'none';
   }
 
   #attemptChanged(id: number): number {
@@ -259,27 +327,31 @@ export class DeliveryService {
     return id;
   }
 
-  #receiptWithin(messageId: string, mechanism: MechanismId, ms: number, signal: AbortSignal): Promise<boolean> {
+  /** Waits for the device to confirm: 'confirmed', 'none' when the time ran out, 'aborted' when the signal fired. */
+  #receiptWithin(messageId: string, mechanism: MechanismId, ms: number, signal: AbortSignal): Promise<'confirmed' | 'none' | 'aborted'> {
     const { store } = this.#deps;
     return new Promise((resolve) => {
       let waiters = this.#receiptWaiters.get(messageId);
       if (!waiters) this.#receiptWaiters.set(messageId, (waiters = new Set()));
-      const done = (got: boolean) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let offAbort = () => {};
+      let over = false;
+      const done = (how: 'confirmed' | 'none' | 'aborted') => {
+        over = true;
         clearTimeout(timer);
-        signal.removeEventListener('abort', aborted);
+        offAbort();
         waiters.delete(check);
         if (!waiters.size) this.#receiptWaiters.delete(messageId);
-        resolve(got);
+        resolve(how);
       };
       const check = () => {
         const best = store.bestOutcome(messageId, mechanism);
-        if (best === 'delivered' || best === 'read') done(true);
+        if (best === 'delivered' || best === 'read') done('confirmed');
       };
-      const aborted = () => done(false);
-      const timer = setTimeout(() => done(false), ms);
-      signal.addEventListener('abort', aborted, { once: true });
       waiters.add(check);
       check(); // the receipt may have come already
+      if (!over) offAbort = onAbort(signal, () => done('aborted'));
+      if (!over) timer = setTimeout(() => done('none'), ms);
     });
   }
 
@@ -293,16 +365,17 @@ export class DeliveryService {
       question: `${name} has not been reached yet. ${urgency} Try a more intrusive way to reach them?`,
     };
     return new Promise((resolve) => {
+      let offAbort = () => {};
       const answer = (send: boolean) => {
         if (!this.#prompts.delete(prompt.id)) return;
-        signal.removeEventListener('abort', aborted);
+        offAbort();
         this.#deps.events.emit('delivery:answered', { promptId: prompt.id });
         resolve(send);
       };
-      const aborted = () => answer(false);
       this.#prompts.set(prompt.id, { prompt, answer });
-      signal.addEventListener('abort', aborted, { once: true });
       this.#deps.events.emit('delivery:prompted', prompt);
+      // Expiry or stopping withdraws the question (the window hears it answered); a stop is no "no".
+      offAbort = onAbort(signal, () => answer(false));
     });
   }
 

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { MechanismId, MechanismView, PresenceShow } from '../../shared/domain';
 import type { Logger, Mechanism, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import { onAbort } from '../abort';
 
 export interface RegistryHooks {
   status(mechanism: MechanismId, status: MechanismStatus): void;
@@ -87,21 +88,24 @@ export class MechanismRegistry {
   }
 
   /**
-   * Resolves once none of these mechanisms is still connecting, or after `ms`: at start-up the outbox
-   * waits for its mechanisms to come up rather than failing on a delivery policy computed too early.
+   * Resolves once none of these mechanisms is still connecting, after `ms`, or as soon as `signal`
+   * fires: at start-up the outbox waits for its mechanisms to come up rather than failing on a delivery
+   * policy computed too early, and a shutdown must not sit that wait out.
    */
-  async settled(ids: readonly MechanismId[], ms: number): Promise<void> {
+  async settled(ids: readonly MechanismId[], ms: number, signal?: AbortSignal): Promise<void> {
     const connecting = () => ids.some((id) => this.#running.get(id)?.status.state === 'connecting');
-    if (!connecting()) return;
+    if (!connecting() || signal?.aborted) return;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.#changes.off('change', check);
+        offAbort();
         resolve();
       };
       const check = () => !connecting() && done();
       const timer = setTimeout(done, ms);
       this.#changes.on('change', check);
+      const offAbort = signal ? onAbort(signal, done) : () => undefined;
     });
   }
 
@@ -127,19 +131,24 @@ export class MechanismRegistry {
     return [...this.#running.keys()];
   }
 
-  async remove(id: MechanismId): Promise<void> {
+  /** Stops a mechanism, waiting at most `graceMs` for it to close cleanly; its late callbacks are dropped. */
+  async remove(id: MechanismId, graceMs = 5_000): Promise<void> {
     const running = this.#running.get(id);
     if (!running) return;
     this.#running.delete(id);
     this.#hooks.status(id, { state: 'inactive', reason: 'removed' });
     this.#changes.emit('change');
-    await withTimeout(Promise.resolve().then(() => running.instance.stop()), 5_000, 'stop').catch((error: unknown) =>
+    await withTimeout(Promise.resolve().then(() => running.instance.stop()), graceMs, 'stop').catch((error: unknown) =>
       this.#log.warn(`${id}: stop failed: ${describe(error)}`),
     );
   }
 
-  async stopAll(): Promise<void> {
-    await Promise.all([...this.#running.keys()].map((id) => this.remove(id)));
+  /**
+   * Stops every mechanism at once. Quitting must take under 2 s: a mechanism whose network is gone
+   * cannot close cleanly anyway, so it is not waited for longer than `graceMs`.
+   */
+  async stopAll(graceMs = 1_000): Promise<void> {
+    await Promise.all([...this.#running.keys()].map((id) => this.remove(id, graceMs)));
   }
 
   active(): MechanismId[] {

@@ -62,6 +62,25 @@ describe('MechanismRegistry', () => {
     expect(registry.active()).toEqual(['x']);
   });
 
+  it('ends the wait for a mechanism still connecting as soon as its signal fires, even one fired before', async () => {
+    const { h } = hooks();
+    const registry = new MechanismRegistry(h, quiet);
+    let stopped = false;
+    // Never leaves "connecting" (a server that does not answer); and one whose stop never finishes.
+    registry.add('x', plugin(() => ({ start: () => new Promise(() => {}), stop: () => new Promise(() => {}), send: async () => ({ ok: true, level: 'accepted' }) })), {}, () => []);
+    const hour = 3_600_000;
+    const stopping = new AbortController();
+    const waiting = registry.settled(['x'], hour, stopping.signal).then(() => (stopped = true));
+    stopping.abort();
+    await waiting;
+    expect(stopped).toBe(true);
+    await registry.settled(['x'], hour, stopping.signal); // already aborted: does not wait at all
+    expect(registry.status('x')).toEqual({ state: 'connecting' });
+    // Quitting does not wait out a mechanism that cannot close.
+    await registry.stopAll(10);
+    expect(registry.ids()).toEqual([]);
+  });
+
   it('ignores a removed mechanism that keeps talking', async () => {
     const { h, statuses } = hooks();
     const registry = new MechanismRegistry(h, quiet);

@@ -115,11 +115,16 @@ describe('MessageStore', () => {
     expect(store.upgradeAttempt('m1', 'im2', 'delivered')).toBeUndefined();
     expect(store.bestOutcome('m1', 'im1')).toBe('delivered');
     const b = store.beginAttempt({ messageId: 'm1', manager: 'sequential', configuration: 'Normal', mechanism: 'pager' });
+    // A process that died mid-send: the attempt was interrupted, neither failed nor accepted.
     store.closeInterruptedAttempts();
     expect(store.attempts('m1').map((x) => [x.id === b, x.mechanism, x.outcome])).toEqual([
       [false, 'im1', 'delivered'],
-      [true, 'pager', 'failed'],
+      [true, 'pager', 'interrupted'],
     ]);
+    expect(store.bestOutcome('m1', 'pager')).toBeUndefined();
+    // The device confirming a send whose answer never came settles it as delivered: no second copy.
+    expect(store.upgradeAttempt('m1', 'pager', 'delivered')).toMatchObject({ id: b, outcome: 'delivered' });
+    expect(store.bestOutcome('m1', 'pager')).toBe('delivered');
   });
 
   it('keeps strangers until accepted or ignored', () => {
