@@ -5,6 +5,7 @@ import { EventEmitter, once } from 'node:events';
 import WebSocket from 'ws';
 import type { EventName, EventPayload, RequestInput, RequestName, RequestResult } from '../../shared/contract';
 import type { Result } from '../../shared/result';
+import { named } from './spawned';
 
 export interface HostProcess {
   readonly url: string;
@@ -19,7 +20,7 @@ export interface HostProcess {
 export async function startHostProcess(configDir: string): Promise<HostProcess> {
   // Without NODE_EXTRA_CA_CERTS: Switchboard must trust servers through its own caFile setting.
   const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
-  const child = spawn(process.execPath, ['dist/host/main.js'], { env: { ...env, SWITCHBOARD_CONFIG_DIR: configDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = named('the Switchboard browser host', spawn(process.execPath, ['dist/host/main.js'], { env: { ...env, SWITCHBOARD_CONFIG_DIR: configDir }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));

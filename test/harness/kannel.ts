@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, waitForPort } from './ports';
+import { named } from './spawned';
 
 export interface Page {
   from: string;
@@ -82,18 +83,18 @@ text = ""
   const pages: Page[] = [];
   const arrivals = new EventEmitter();
   const children: ChildProcess[] = [];
-  const run = (binary: string, args: string[]) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  const run = (name: string, binary: string, args: string[]) => {
+    const child = named(name, spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir }));
     children.push(child);
     return child;
   };
 
-  run(BEARERBOX, [config]);
+  run('Kannel (bearerbox)', BEARERBOX, [config]);
   await waitForPort(box, 15_000);
-  let smsbox = run(SMSBOX, [config]);
+  let smsbox = run('Kannel (smsbox)', SMSBOX, [config]);
   await waitForPort(sendsms, 15_000);
   // The phone network: prints "Got message N: <from to text the text>" for every page it is handed.
-  const phones = run(FAKESMSC, ['-H', '127.0.0.1', '-r', String(smsc), '-m', '0', '1 2 text unused']);
+  const phones = run("Kannel's fake phone network (fakesmsc)", FAKESMSC, ['-H', '127.0.0.1', '-r', String(smsc), '-m', '0', '1 2 text unused']);
   for (const stream of [phones.stdout!, phones.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
       const m = /Got message \d+: <(.+?) (\S+) text (.*)>$/.exec(line); // the sender may hold spaces
@@ -118,7 +119,7 @@ text = ""
       await gone;
     },
     async startSendsms() {
-      smsbox = run(SMSBOX, [config]);
+      smsbox = run('Kannel (smsbox)', SMSBOX, [config]);
       await waitForPort(sendsms, 15_000);
     },
     async stop() {

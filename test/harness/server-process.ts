@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import { waitForPort } from './ports';
+import { named } from './spawned';
 
 export interface ServerProcess {
   start(): Promise<void>;
@@ -15,7 +16,7 @@ export function serverProcess(name: string, binary: string, args: readonly strin
   const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   return {
     async start() {
-      const started = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const started = named(name, spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
       child = started;
       const output = fs.createWriteStream(outputFile, { flags: 'a' });
       started.stdout!.pipe(output);

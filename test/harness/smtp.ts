@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { makeCertificates } from './certs';
 import { freePort } from './ports';
+import { named } from './spawned';
 import { ensureTestCa } from './test-ca';
 
 export interface ReceivedMail {
@@ -50,7 +51,7 @@ export async function startSmtp(domain = 'mail.switchboard.test'): Promise<SmtpS
   let child: ChildProcess | undefined;
 
   async function start(): Promise<void> {
-    child = spawn(PYTHON, [SCRIPT, String(port), certs.certFile, certs.keyFile, user, password], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = named('the SMTP server (aiosmtpd)', spawn(PYTHON, [SCRIPT, String(port), certs.certFile, certs.keyFile, user, password], { stdio: ['ignore', 'pipe', 'pipe'] }));
     let errors = '';
     child.stderr!.on('data', (d: Buffer) => (errors += d.toString()));
     const lines = createInterface({ input: child.stdout! });
