@@ -97,21 +97,27 @@ describe('the browser host, sent garbage', () => {
     });
   });
 
+  /** Sends each raw request on its own connection, a few at once; tallies the answers and lists the bad ones. */
+  async function exchangeAll(cases: readonly Buffer[]): Promise<{ bad: string[]; statuses: Map<string, number> }> {
+    const bad: string[] = [];
+    const statuses = new Map<string, number>();
+    await eachBounded(cases, AT_ONCE, async (raw) => {
+      const answer = await world.attempt(show(raw), () => rawExchange(world.port, raw));
+      const key = String(answer.status ?? (answer.waiting ? 'waiting' : 'closed'));
+      statuses.set(key, (statuses.get(key) ?? 0) + 1);
+      const why = badOutcome(answer);
+      if (why) bad.push(`${why}: ${show(raw)}`);
+    });
+    return { bad, statuses };
+  }
+
   describe(`fuzzed with ${CASES} cases per surface (seed ${SEED})`, () => {
     it('request lines', async () => {
       const cases = fc.sample(
         fc.tuple(method, gap, target(world.port), gap, version).map(([m, g1, t, g2, v]) => Buffer.from(`${m}${g1}${t}${g2}${v}\r\nHost: 127.0.0.1:${world.port}\r\nConnection: close\r\n\r\n`)),
         { seed: SEED, numRuns: CASES },
       );
-      const bad: string[] = [];
-      const statuses = new Map<string, number>();
-      await eachBounded(cases, AT_ONCE, async (raw) => {
-        const answer = await world.attempt(show(raw), () => rawExchange(world.port, raw));
-        const key = String(answer.status ?? (answer.waiting ? 'waiting' : 'closed'));
-        statuses.set(key, (statuses.get(key) ?? 0) + 1);
-        const why = badOutcome(answer);
-        if (why) bad.push(`${why}: ${show(raw)}`);
-      });
+      const { bad, statuses } = await exchangeAll(cases);
       await world.checkWhole('fuzzed request lines');
       expect(bad.slice(0, 20), `answers ${JSON.stringify(Object.fromEntries(statuses))}`).toEqual([]);
       expect(statuses.get('400') ?? 0, 'garbage is answered 400').toBeGreaterThan(0);
@@ -189,15 +195,7 @@ describe('the browser host, sent garbage', () => {
           ),
         { seed: SEED + 1, numRuns: CASES },
       );
-      const bad: string[] = [];
-      const statuses = new Map<string, number>();
-      await eachBounded(cases, AT_ONCE, async (raw) => {
-        const answer = await world.attempt(show(raw), () => rawExchange(world.port, raw));
-        const key = String(answer.status ?? (answer.waiting ? 'waiting' : 'closed'));
-        statuses.set(key, (statuses.get(key) ?? 0) + 1);
-        const why = badOutcome(answer);
-        if (why) bad.push(`${why}: ${show(raw)}`);
-      });
+      const { bad, statuses } = await exchangeAll(cases);
       await world.checkWhole('fuzzed headers');
       expect(bad.slice(0, 20), `answers ${JSON.stringify(Object.fromEntries(statuses))}`).toEqual([]);
       // The generator reaches every gate: refusals of each kind, and upgrades that succeed.
