@@ -11,7 +11,7 @@ import { appScheme, appSchemePrivileges, serveAppRequest } from './app-protocol'
 import { wireIpc } from './ipc';
 import { keychain } from './secrets';
 import { electronSettingsBackend } from './settings';
-import { createTray, notifyFailure } from './tray';
+import { createTray, notifyFailure, withdrawFailure } from './tray';
 import { bringToFront, createMainWindow, lockDownContents, lockDownSession } from './window';
 import { spellcheckWanted } from './window-policy';
 
@@ -54,6 +54,7 @@ function start(): void {
         notifyFailure(shown, failure, () => core.events.emit('conversation:focus', { contactId: failure.contactId })),
     });
     const unwire = wireIpc(core, shown, log);
+    core.events.on('delivery:withdrawn', ({ messageId }) => withdrawFailure(messageId));
     createTray(shown);
     core.start();
     let quitting = false;

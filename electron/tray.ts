@@ -7,7 +7,8 @@ import type { DeliveryFailure } from '../shared/domain';
 import { bringToFront } from './window';
 
 let tray: Tray | undefined;
-const shownNotifications = new Set<Notification>();
+/** The failure notifications on screen, by message id, so a failure taken back can take its notification too. */
+const shownNotifications = new Map<string, Notification>();
 
 // A 16×16 green square, drawn here so the app needs no image file to start.
 function icon() {
@@ -37,8 +38,11 @@ export function createTray(window: BrowserWindow): Tray {
 export function notifyFailure(window: BrowserWindow, failure: DeliveryFailure, openConversation: () => void): void {
   if (!Notification.isSupported()) return;
   const notification = new Notification({ title: `Could not reach ${failure.contactName}`, body: failure.reason });
-  shownNotifications.add(notification);
-  const release = () => shownNotifications.delete(notification);
+  shownNotifications.get(failure.messageId)?.close();
+  shownNotifications.set(failure.messageId, notification);
+  const release = () => {
+    if (shownNotifications.get(failure.messageId) === notification) shownNotifications.delete(failure.messageId);
+  };
   notification.on('click', () => {
     release();
     bringToFront(window);
@@ -47,4 +51,11 @@ export function notifyFailure(window: BrowserWindow, failure: DeliveryFailure, o
   notification.on('close', release);
   notification.on('failed', release);
   notification.show();
+}
+
+/** Later evidence (a receipt, a late ack, a reply) took a failure back: its notification goes too. */
+export function withdrawFailure(messageId: string): void {
+  const notification = shownNotifications.get(messageId);
+  shownNotifications.delete(messageId);
+  notification?.close();
 }

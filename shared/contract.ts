@@ -11,6 +11,7 @@ import type {
   DeliveryFailure,
   DeliveryManagerView,
   DeliveryPrompt,
+  DeliveryWithdrawn,
   DiagnosticsEntry,
   FocusRequest,
   MechanismView,
@@ -58,7 +59,10 @@ export const requests = {
       manager: z.string().min(1).max(100).optional(),
     }),
   ),
+  /** Sends a failed message again; a waiting one is tried now. */
   'messages:retry': request<MessageView>()(z.strictObject({ messageId: id })),
+  /** Stops trying a message that is waiting or being sent: it ends as not delivered. */
+  'messages:cancel': request<MessageView>()(z.strictObject({ messageId: id })),
   'mechanisms:list': request<MechanismView[]>()(z.strictObject({})),
   'accounts:kinds': request<AccountKindView[]>()(z.strictObject({})),
   /** Creates or changes an account; a secret left empty keeps the one already saved. */
@@ -84,6 +88,10 @@ export const events = {
   'contacts:changed': event<ContactView[]>(),
   'messages:changed': event<MessageView>(),
   'delivery:failed': event<DeliveryFailure>(),
+  /** A failure told earlier was proved wrong by later evidence: the window and the notification take it back. */
+  'delivery:withdrawn': event<DeliveryWithdrawn>(),
+  /** A message without expiry has waited long for a way to carry it: told once; it goes on trying. */
+  'delivery:stillTrying': event<DeliveryFailure>(),
   'mechanisms:changed': event<MechanismView[]>(),
   /** An attempt began, ended or was upgraded by a receipt (for the diagnostics view). */
   'diagnostics:attempt': event<AttemptView>(),

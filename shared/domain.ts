@@ -34,11 +34,13 @@ export interface ContactView {
 export type MessageDirection = 'out' | 'in';
 
 /**
+ * waiting: no way can carry it right now (its mechanisms are reconnecting); it goes when one comes back;
  * sending: in the outbox, a delivery manager is working on it; sent: a mechanism's server accepted it;
- * delivered / read: the recipient's device confirmed it; failed: every way failed, it expired, or the
- * sender declined a step; received: an incoming message.
+ * delivered / read: the recipient's device confirmed it (or they answered); failed ("not delivered"):
+ * certain — every step failed finally, it expired, or the sender declined a step or cancelled it;
+ * received: an incoming message. Later evidence only ever moves a state forward.
  */
-export type MessageState = 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
+export type MessageState = 'waiting' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
 
 export const priorities = ['normal', 'urgent'] as const;
 export type Priority = (typeof priorities)[number];
@@ -142,6 +144,12 @@ export interface DeliveryFailure {
   readonly contactId: ContactId;
   readonly contactName: string;
   readonly reason: string;
+}
+
+/** A failure told earlier that later evidence (a late acknowledgement, a receipt, a reply) proved wrong. */
+export interface DeliveryWithdrawn {
+  readonly messageId: string;
+  readonly contactId: ContactId;
 }
 
 /** Asks the window to open one conversation (after a click on a notification). */

@@ -49,6 +49,8 @@ export const deliverySettings = z.strictObject({
   /** Per delivery manager, its named configurations ("Normal", "Urgent" ...), each a list of steps. */
   managers: z.record(z.string().min(1), z.strictObject({ configurations: z.record(z.string().min(1), z.array(stepSettings)).default({}) })).default({}),
   rules: z.array(ruleSettings).default([]),
+  /** After how long a message without expiry that is still waiting for a way tells the sender (once). */
+  waitNoticeMinutes: z.number().positive().max(60 * 24 * 7).default(10),
 });
 
 export const settingsSchema = z.strictObject({
@@ -57,7 +59,7 @@ export const settingsSchema = z.strictObject({
   /** Per mechanism id, its account; `plugin` names the mechanism plugin when the id is not its name. */
   accounts: z.record(z.string().min(1), z.unknown()).default({}),
   contacts: z.array(contactSettings).default([]),
-  delivery: deliverySettings.default({ managers: {}, rules: [] }),
+  delivery: deliverySettings.default({ managers: {}, rules: [], waitNoticeMinutes: 10 }),
 });
 
 export type ContactSettings = z.output<typeof contactSettings>;

@@ -1,18 +1,23 @@
 // The delivery service: takes a message from the sender, puts it in the outbox (SQLite) before anything
 // is sent, hands it to the delivery manager chosen for it, and gives that manager a job whose policy is
-// computed at dispatch time. It does the sending, the verification (server accepted / receipt / shown
-// available), the prompts, the expiry and the bookkeeping of every attempt; it tells the sender when a
-// message could not be delivered, and resumes the outbox after a restart without sending twice.
+// computed at dispatch time. It does the sending and verification of each attempt, the expiry, and the
+// waiting when no way is left but ways that are reconnecting; it tells the sender when a message could
+// not be delivered, takes that back when later evidence (a late acknowledgement, a receipt, a reply)
+// proves otherwise, and resumes the outbox after a restart. Each attempt is run by attempt-runner.ts;
+// questions to the sender live in prompt-broker.ts, receipt waits in receipt-waiter.ts, what a message
+// may wait for in waiting.ts, and how evidence moves a state (forward only) in evidence.ts.
 //
-// Every wait of a delivery (mechanisms settling, a receipt, the sender's answer, the expiry) takes the
-// delivery's AbortSignal, which fires on expiry, at the end of the delivery, and at once on stop().
+// Every wait of a delivery (mechanisms settling, a receipt, the sender's answer, a way coming back, the
+// expiry) takes the delivery's AbortSignal, which fires on expiry, on cancel, on proof of delivery, at
+// the end of the delivery, and at once on stop().
 import { randomUUID } from 'node:crypto';
-import type { ContactId, DeliveryFailure, DeliveryPrompt, MechanismId, MessageView, PresenceShow, Priority } from '../../shared/domain';
-import type { AttemptResult, DeliveryJob, DeliveryResult, DeliveryStep } from '../../shared/delivery';
+import type { ContactId, DeliveryFailure, DeliveryPrompt, MechanismId, MessageState, MessageView, Priority } from '../../shared/domain';
+import type { DeliveryJob, DeliveryResult } from '../../shared/delivery';
 import type { Logger } from '../../shared/mechanism';
 import type { Settings } from '../../shared/settings';
+import { Backoff } from '../../shared/backoff';
 import { isolate } from '../../shared/bidi';
-import { ABORTED, onAbort, unlessAborted } from '../abort';
+import { delay, onAbort } from '../abort';
 import type { ContactDirectory } from '../contacts/directory';
 import type { CoreEvents } from '../events';
 import { NotFoundError } from '../ipc/handlers';
@@ -21,7 +26,12 @@ import type { MessageStore } from '../messages/store';
 import type { PresenceService } from '../presence/service';
 import { chooseDelivery, type DeliveryChoice } from './choose';
 import type { DeliveryManagerStore } from './managers';
+import { forward, furthest, stateOf, type Evidence } from './evidence';
 import { computePolicy } from './policy';
+import { AttemptRunner, endedBy, UNANSWERED, type Ending, type Run } from './attempt-runner';
+import { PromptBroker } from './prompt-broker';
+import { ReceiptWaiter } from './receipt-waiter';
+import { nextChange, nothingToWaitFor, waitable, type Waitable } from './waiting';
 
 export interface DeliveryDeps {
   readonly contacts: () => ContactDirectory;
@@ -40,6 +50,8 @@ export interface DeliveryDeps {
   readonly log: Logger;
   /** How long a delivery waits for the recipient's mechanisms to finish connecting. */
   readonly settleMs?: number;
+  /** The back-off between retries of a retryable failure (full jitter). */
+  readonly retryBackoff?: { readonly baseMs: number; readonly capMs: number };
 }
 
 export interface SendRequest {
@@ -50,34 +62,37 @@ export interface SendRequest {
   readonly manager?: string;
 }
 
-const levelState = { accepted: 'sent', delivered: 'delivered', read: 'read' } as const;
-const stateRank: Partial<Record<MessageView['state'], number>> = { sent: 1, delivered: 2, read: 3 };
-
-/** Why a delivery's signal fired: Switchboard is stopping, the message expired, or the delivery is over. */
-type Ending = 'stopped' | 'expired' | 'ended';
-const endedBy = (signal: AbortSignal): Ending | undefined => (signal.aborted ? (signal.reason as Ending) : undefined);
-/** A delivery under way, as its attempts see it. */
-interface Run {
-  readonly message: MessageView;
-  readonly choice: DeliveryChoice;
-  readonly expired: () => boolean;
-  readonly signal: AbortSignal;
-}
-/** What an attempt cut short by stop() tells its delivery manager; it is not a failure. */
-const stopping: AttemptResult = { ok: false, reason: 'Switchboard is stopping', final: false };
-
 export class DeliveryService {
   readonly #deps: DeliveryDeps;
   readonly #runs = new Map<string, Promise<void>>();
+  /** The deliveries under way, by message id: what evidence, "Cancel" and "Retry now" reach. */
+  readonly #live = new Map<string, Run>();
   /** Fires once, on stop(). Waits listen through signals made from it (AbortSignal.any), never on it. */
   readonly #shutdown = new AbortController();
   /** Attempts still doing their bookkeeping: stop() waits for them, the database closes after it. */
   readonly #attempting = new Set<Promise<unknown>>();
-  readonly #prompts = new Map<string, { prompt: DeliveryPrompt; answer: (send: boolean) => void }>();
-  readonly #receiptWaiters = new Map<string, Set<() => void>>();
+  readonly #prompts: PromptBroker;
+  readonly #receipts = new ReceiptWaiter();
+  readonly #attempts: AttemptRunner;
+  readonly #offIncoming: () => void;
+  /** Mechanisms that have been active since start: a later drop of theirs is waited out, not settled. */
+  readonly #everActive = new Set<MechanismId>();
+  readonly #offRegistry: () => void;
 
   constructor(deps: DeliveryDeps) {
     this.#deps = deps;
+    this.#prompts = new PromptBroker(deps.events);
+    this.#attempts = new AttemptRunner({
+      ...deps,
+      receipts: this.#receipts,
+      shutdown: this.#shutdown.signal,
+      late: (messageId, evidence) => this.#afterRun(messageId, () => this.#evidence(messageId, evidence)),
+    });
+    // A message from the person answers what we sent them: it is proof enough that it arrived.
+    this.#offIncoming = deps.events.on('messages:changed', (m) => m.direction === 'in' && this.#replied(m));
+    const seen = () => deps.registry.active().forEach((id) => this.#everActive.add(id));
+    seen();
+    this.#offRegistry = deps.registry.onChange(seen);
   }
 
   /** Stores the message in the outbox, then delivers it in the background. */
@@ -104,17 +119,38 @@ export class DeliveryService {
     return message;
   }
 
-  /** Sends a failed message again, from the start of its delivery policy. An expiry that passed is lifted. */
+  /**
+   * Sends a failed message again, from the start of its delivery policy (an expiry that passed is
+   * lifted); a message waiting for a way is tried again now.
+   */
   retry(messageId: string): MessageView {
     const { store, events } = this.#deps;
     const message = store.get(messageId);
     if (!message || message.direction !== 'out') throw new NotFoundError(`There is no message ${messageId} to retry.`);
+    const live = this.#live.get(messageId);
+    if (live) {
+      live.poke?.abort();
+      return message;
+    }
     if (message.state !== 'failed') return message;
     const expired = message.expiresAt !== undefined && message.expiresAt <= Date.now();
     const updated = store.update(messageId, { state: 'sending', failure: undefined, ...(expired && { expiresAt: undefined }) })!;
     events.emit('messages:changed', updated);
     this.#start(messageId, true);
     return updated;
+  }
+
+  /** Stops trying a message that is waiting or being sent: it ends as not delivered, by the sender's choice. */
+  async cancel(messageId: string): Promise<MessageView> {
+    const { store } = this.#deps;
+    const message = store.get(messageId);
+    if (!message || message.direction !== 'out') throw new NotFoundError(`There is no message ${messageId} to cancel.`);
+    const live = this.#live.get(messageId);
+    if (live) {
+      live.over.abort('cancelled' satisfies Ending);
+      await this.#runs.get(messageId);
+    }
+    return store.get(messageId) ?? message;
   }
 
   /** Picks up the outbox left by a process that stopped. */
@@ -124,13 +160,11 @@ export class DeliveryService {
   }
 
   prompts(): DeliveryPrompt[] {
-    return [...this.#prompts.values()].map((p) => p.prompt);
+    return this.#prompts.list();
   }
 
   answer(promptId: string, send: boolean): void {
-    const pending = this.#prompts.get(promptId);
-    if (!pending) throw new NotFoundError('That question was already answered or is no longer asked.');
-    pending.answer(send);
+    this.#prompts.answer(promptId, send);
   }
 
   /** A mechanism reports a delivery receipt or read marker for a message we sent. */
@@ -139,10 +173,11 @@ export class DeliveryService {
     const upgraded = store.upgradeAttempt(messageId, mechanism, level);
     if (!upgraded) return;
     events.emit('diagnostics:attempt', upgraded);
-    for (const wake of this.#receiptWaiters.get(messageId) ?? []) wake();
-    const message = store.get(messageId);
-    const rank = message && stateRank[message.state];
-    if (message && rank !== undefined && rank < stateRank[level]!) events.emit('messages:changed', store.update(messageId, { state: level })!);
+    this.#receipts.wake(messageId);
+    const live = this.#live.get(messageId);
+    // The device has it: whatever step the delivery is at (even asking the sender), it is over.
+    if (live) this.#confirm(live, mechanism, false);
+    else this.#evidence(messageId, level);
   }
 
   /**
@@ -150,6 +185,8 @@ export class DeliveryService {
    * failed nor expired), and each unfinished message stays in the outbox as it is, for the next start.
    */
   async stop(): Promise<void> {
+    this.#offIncoming();
+    this.#offRegistry();
     this.#shutdown.abort('stopped' satisfies Ending);
     await Promise.allSettled([...this.#runs.values(), ...this.#attempting]);
   }
@@ -167,7 +204,7 @@ export class DeliveryService {
   }
 
   async #deliver(messageId: string, fresh: boolean): Promise<void> {
-    const { contacts, registry, store, log, managers } = this.#deps;
+    const { contacts, registry, store, managers } = this.#deps;
     const message = store.get(messageId);
     if (!message) return;
     const contact = contacts().get(message.contactId);
@@ -188,32 +225,193 @@ export class DeliveryService {
     const signal = AbortSignal.any([this.#shutdown.signal, over.signal]);
     const expired = () => message.expiresAt !== undefined && Date.now() >= message.expiresAt;
     const expiry = message.expiresAt !== undefined ? setTimeout(() => over.abort('expired' satisfies Ending), Math.max(0, message.expiresAt - Date.now())) : undefined;
-    let offEnded = () => {};
+    const run: Run = { message, name, choice, expired, signal, over, retryable: new Set(), final: new Set() };
+    this.#live.set(messageId, run);
+    const backoff = new Backoff(this.#deps.retryBackoff ?? { baseMs: 1_000, capMs: 60_000 });
+    const notice: { timer?: ReturnType<typeof setTimeout> } = {};
     try {
-      await registry.settled(contacts().mechanismsOf(contact.id), this.#deps.settleMs ?? 15_000, signal);
-      if (endedBy(signal) === 'stopped') return; // nothing was tried: it stays in the outbox as it is
-      const job = this.#job(message, name, choice, expired, signal);
-      let result: DeliveryResult;
-      if (expired()) result = { outcome: 'expired' };
-      else {
-        const managed = Promise.resolve()
-          .then(() => plugin.create().deliver(job))
-          .catch((error: unknown): DeliveryResult => {
-            log.error(`delivery manager ${choice.manager} failed on ${messageId}: ${error instanceof Error ? error.message : String(error)}`);
-            return { outcome: 'failed', tried: 1 };
-          });
-        // Expiry (or stopping) ends the delivery whatever the manager is doing: a hung plugin cannot hold it.
-        const ended = new Promise<DeliveryResult>((resolve) => (offEnded = onAbort(signal, () => resolve({ outcome: 'expired' }))));
-        result = await Promise.race([managed, ended]);
+      // At start-up, mechanisms still coming up are given time, so that the policy is not computed too
+      // early; one that drops later is not waited for here: the manager moves on to an active one at
+      // once, and only when nothing is left does the message wait for it (#waitForWay).
+      const starting = contacts().mechanismsOf(contact.id).filter((m) => !this.#everActive.has(m));
+      await registry.settled(starting, this.#deps.settleMs ?? 15_000, signal);
+      for (;;) {
+        if (endedBy(signal) === 'stopped') return; // nothing more is tried: it stays in the outbox as it is
+        let result = signal.aborted || expired() ? undefined : await this.#round(run, plugin);
+        const ending = endedBy(signal);
+        // Stopping is no outcome: short of delivered, the message stays in the outbox as it is.
+        if (ending === 'stopped' && result?.outcome !== 'delivered') return;
+        if (ending === 'confirmed') return this.#confirmed(run);
+        if (ending === 'cancelled') return this.#finish(store.get(messageId) ?? message, { outcome: 'failed', tried: 0 }, name, 'Not delivered: you cancelled it.', false);
+        if (!result || (ending === 'expired' && result.outcome !== 'delivered')) result = { outcome: 'expired' };
+        // A failure with ways still coming back is no failure yet: the message waits for them.
+        if (result.outcome === 'failed' && (await this.#waitForWay(run, backoff, notice))) continue;
+        return this.#finish(store.get(messageId) ?? message, result, name);
       }
-      // Stopping is no outcome: short of delivered, the message stays in the outbox as it is.
-      if (endedBy(signal) === 'stopped' && result.outcome !== 'delivered') return;
-      this.#finish(store.get(messageId) ?? message, result, name);
     } finally {
-      offEnded();
+      clearTimeout(notice.timer);
       clearTimeout(expiry);
       over.abort('ended' satisfies Ending);
+      this.#live.delete(messageId);
+      this.#closeUnanswered(run);
     }
+  }
+
+  /** One go of the delivery manager over the policy as it is now; undefined when the delivery's signal fired. */
+  async #round(run: Run, plugin: NonNullable<ReturnType<DeliveryManagerStore['get']>>): Promise<DeliveryResult | undefined> {
+    run.retryable.clear();
+    const job = this.#job(run);
+    let offEnded = () => {};
+    try {
+      const managed = Promise.resolve()
+        .then(() => plugin.create().deliver(job))
+        .catch((error: unknown): DeliveryResult => {
+          this.#deps.log.error(`delivery manager ${run.choice.manager} failed on ${run.message.id}: ${error instanceof Error ? error.message : String(error)}`);
+          return { outcome: 'failed', tried: 1 };
+        });
+      // Expiry (or stopping, a cancel, proof of delivery) ends the round whatever the manager is doing: a hung plugin cannot hold it.
+      const ended = new Promise<undefined>((resolve) => (offEnded = onAbort(run.signal, () => resolve(undefined))));
+      return await Promise.race([managed, ended]);
+    } finally {
+      offEnded();
+    }
+  }
+
+  /**
+   * After a failed round: when the ways left are reconnecting (or failed in a way a retry can mend),
+   * the message waits — state "waiting", no failure told — until one comes back, a back-off passes,
+   * the sender says "Retry now", or the delivery's signal fires. True: go round again; false: nothing
+   * is left to wait for.
+   */
+  async #waitForWay(run: Run, backoff: Backoff, notice: { timer?: ReturnType<typeof setTimeout> }): Promise<boolean> {
+    const { registry } = this.#deps;
+    let ways = this.#waitable(run);
+    if (nothingToWaitFor(ways)) return false;
+    this.#setState(run, 'waiting');
+    if (run.message.expiresAt === undefined) notice.timer ??= setTimeout(() => this.#stillTrying(run), this.#deps.settings().waitNoticeMinutes * 60_000);
+    const comingBack = new Set(ways.connecting);
+    for (;;) {
+      const poke = (run.poke = new AbortController());
+      const wake = AbortSignal.any([run.signal, poke.signal]);
+      if (ways.retry.length) {
+        await delay(backoff.next(), wake);
+        break;
+      }
+      await nextChange((listener) => registry.onChange(listener), wake);
+      if (wake.aborted) break;
+      ways = this.#waitable(run);
+      if ([...comingBack].some((m) => registry.status(m)?.state === 'active')) break;
+      if (nothingToWaitFor(ways)) return false;
+      for (const m of ways.connecting) comingBack.add(m);
+    }
+    run.poke = undefined;
+    if (!run.signal.aborted) this.#setState(run, 'sending');
+    return true;
+  }
+
+  #waitable(run: Run): Waitable {
+    const { contacts, registry, store } = this.#deps;
+    return waitable({
+      steps: run.choice.configuration.steps.map((s) => s.mechanism),
+      recipient: contacts().mechanismsOf(run.message.contactId),
+      state: (m) => registry.status(m)?.state,
+      settled: (m) => run.final.has(m) || store.bestOutcome(run.message.id, m) !== undefined,
+      retryable: run.retryable,
+    });
+  }
+
+  /** Told once, to a message without expiry that has waited long: not delivered yet, still trying. */
+  #stillTrying(run: Run): void {
+    if (this.#live.get(run.message.id) !== run || run.signal.aborted) return;
+    this.#deps.events.emit('delivery:stillTrying', {
+      messageId: run.message.id,
+      contactId: run.message.contactId,
+      contactName: run.name,
+      reason: `Not delivered yet to ${run.name}: no way of reaching them is connected. Still trying.`,
+    });
+  }
+
+  #setState(run: Run, state: MessageState): void {
+    const updated = this.#deps.store.update(run.message.id, { state });
+    if (updated) this.#deps.events.emit('messages:changed', updated);
+  }
+
+  /** Evidence of delivery during a delivery: it ends now, as delivered, and no question about it stays open. */
+  #confirm(run: Run, mechanism: MechanismId, replied: boolean): void {
+    if (run.signal.aborted) return;
+    run.confirmed = { mechanism, replied };
+    this.#prompts.withdraw(run.message.id);
+    run.over.abort('confirmed' satisfies Ending);
+  }
+
+  #confirmed(run: Run): void {
+    const best = this.#best(run.message.id);
+    const level = run.confirmed?.replied ? furthest(best?.level, 'delivered')! : (best?.level ?? 'accepted');
+    this.#succeed(run.message.id, stateOf(level));
+  }
+
+  /** A message from a contact: the messages to them it answers, that reached a server, are delivered. */
+  #replied(incoming: MessageView): void {
+    if (this.#shutdown.signal.aborted) return;
+    for (const message of this.#deps.store.unanswered(incoming.contactId, incoming.at)) {
+      const best = this.#best(message.id);
+      if (!best) continue; // nothing of it reached a server: the reply does not answer it
+      const live = this.#live.get(message.id);
+      if (live) this.#confirm(live, best.mechanism, true);
+      else this.#evidence(message.id, furthest(best.level, 'delivered')!);
+    }
+  }
+
+  /** The furthest any attempt of this message got, and where. */
+  #best(messageId: string): { level: Evidence; mechanism: MechanismId } | undefined {
+    let best: { level: Evidence; mechanism: MechanismId } | undefined;
+    for (const a of this.#deps.store.attempts(messageId)) {
+      if (a.outcome !== 'accepted' && a.outcome !== 'delivered' && a.outcome !== 'read') continue;
+      if (!best || furthest(best.level, a.outcome) !== best.level) best = { level: a.outcome, mechanism: a.mechanism };
+    }
+    return best;
+  }
+
+  /**
+   * Evidence about a message whose delivery is over moves it forward, never back; a failure it proves
+   * wrong is cleared and taken back (in the window and the notification).
+   */
+  #evidence(messageId: string, evidence: Evidence): void {
+    const message = this.#deps.store.get(messageId);
+    // A message in the outbox of a stopped delivery is taken up by the next start, which sees the attempts.
+    if (!message || message.direction !== 'out' || message.state === 'sending' || message.state === 'waiting') return;
+    const next = forward(message.state, evidence);
+    if (next) this.#succeed(messageId, next);
+  }
+
+  #succeed(messageId: string, state: MessageState): void {
+    const { store, events } = this.#deps;
+    const before = store.get(messageId);
+    const updated = store.update(messageId, { state, failure: undefined });
+    if (!updated) return;
+    events.emit('messages:changed', updated);
+    if (before?.state === 'failed') {
+      // The window drops its notice; the Electron shell closes its notification on the same event.
+      events.emit('delivery:withdrawn', { messageId, contactId: updated.contactId });
+    }
+  }
+
+  /** Once a delivery is over, no attempt of it stays pending: a send still unanswered is marked so. */
+  #closeUnanswered(run: Run): void {
+    if (endedBy(run.signal) === 'stopped') return; // the attempt itself records "interrupted"
+    const { store } = this.#deps;
+    for (const a of store.attempts(run.message.id)) {
+      if (a.outcome !== 'pending') continue;
+      store.endAttempt(a.id, endedBy(run.signal) === 'expired' ? 'expired' : 'interrupted', UNANSWERED);
+      this.#attempts.changed(a.id);
+    }
+  }
+
+  /** Runs `then` once the delivery of this message (if one is under way) has finished its bookkeeping. */
+  #afterRun(messageId: string, then: () => void): void {
+    const running = this.#runs.get(messageId);
+    if (running) void running.then(then);
+    else then();
   }
 
   /** Keeps an attempt in stop()'s view until its bookkeeping is written. */
@@ -226,182 +424,52 @@ export class DeliveryService {
     return work;
   }
 
-  #job(message: MessageView, name: string, choice: DeliveryChoice, expired: () => boolean, signal: AbortSignal): DeliveryJob {
+  #job(run: Run): DeliveryJob {
     const { contacts, registry, log } = this.#deps;
-    const run: Run = { message, choice, expired, signal };
+    const { message, name, choice, expired, signal } = run;
     return {
       message: { id: message.id, contactName: name, priority: message.priority, ...(message.expiresAt !== undefined && { expiresAt: message.expiresAt }) },
       configuration: choice.configuration,
       policy: () => computePolicy(contacts().mechanismsOf(message.contactId), registry.active(), choice.configuration.steps),
-      // After stop() nothing a manager says is recorded: a question withdrawn at shutdown was not declined.
-      skip: (step, why) => void (endedBy(signal) === 'stopped' || this.#record(run, step, 'skipped', why)),
-      presence: (mechanism) => this.#presenceOn(message, mechanism),
+      // Once the delivery is over nothing a manager says is recorded: a question withdrawn at shutdown was not declined.
+      skip: (step, why) => void (signal.aborted || this.#attempts.record(run, step, 'skipped', why)),
+      presence: (mechanism) => this.#attempts.presenceOn(message, mechanism),
       receipts: (mechanism) => registry.plugin(mechanism)?.capabilities.receipts ?? false,
       ask: () => this.#ask(message, name, signal),
       expired,
       log,
-      attempt: (step) => this.#track(this.#attempt(run, step)),
+      attempt: (step) => this.#track(this.#attempts.run(run, step)),
     };
-  }
-
-  /** One step: sends where the message was not accepted yet, then verifies as the step says. */
-  async #attempt(run: Run, step: DeliveryStep): Promise<AttemptResult> {
-    const { contacts, registry, store, log } = this.#deps;
-    const { message, choice, expired, signal } = run;
-    if (endedBy(signal) === 'stopped') return stopping; // the next start takes this step up
-    if (expired() || signal.aborted) {
-      this.#record(run, step, 'expired', 'the message expired before this step');
-      return { ok: false, reason: 'the message expired', final: true };
-    }
-    const mechanism = step.mechanism;
-    if (!store.bestOutcome(message.id, mechanism)) {
-      const to = contacts().address(message.contactId, mechanism);
-      if (!to) {
-        this.#record(run, step, 'failed', 'no address on this mechanism');
-        return { ok: false, reason: 'no address there', final: true };
-      }
-      if (step.verify === 'available' && this.#presenceOn(message, mechanism) !== 'available') {
-        this.#record(run, step, 'failed', 'the recipient is not shown available there');
-        return { ok: false, reason: 'the recipient is not shown available there', final: false };
-      }
-      const attemptId = store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism });
-      this.#attemptChanged(attemptId);
-      const senderName = this.#deps.senderName();
-      const sending = registry.send(mechanism, to.address, {
-        id: message.id,
-        body: message.body,
-        addressSettings: to.settings,
-        ...(senderName !== undefined && { senderName }),
-      });
-      // Only stopping cuts a send short; after an expiry its answer is still worth recording. What the
-      // server did with a send cut short is unknown: the next start sends again, with the same id.
-      const outcome = await unlessAborted(sending, AbortSignal.any([this.#shutdown.signal]));
-      if (outcome === ABORTED) {
-        store.endAttempt(attemptId, 'interrupted', 'Switchboard stopped before the server confirmed the message');
-        this.#attemptChanged(attemptId);
-        return stopping;
-      }
-      store.endAttempt(attemptId, outcome.ok ? outcome.level : 'failed', outcome.ok ? undefined : outcome.reason);
-      this.#attemptChanged(attemptId);
-      if (!outcome.ok) return outcome;
-    } else {
-      log.info(`message ${message.id} was already accepted on ${mechanism}; not sending it there again`);
-    }
-    if (typeof step.verify === 'object' && store.bestOutcome(message.id, mechanism) === 'accepted') {
-      const seconds = step.verify.receiptWithinSeconds;
-      const receipt = await this.#receiptWithin(message.id, mechanism, seconds * 1000, signal);
-      const ending = endedBy(signal);
-      if (receipt === 'aborted' && ending === 'stopped') {
-        // The acceptance stands (the next start does not send again); only the wait for the receipt was cut.
-        this.#record(run, step, 'interrupted', 'accepted; Switchboard stopped while waiting for the delivery receipt');
-        return stopping;
-      }
-      if (receipt !== 'confirmed') {
-        const why = receipt === 'none' ? `no delivery receipt within ${seconds} s` : ending === 'expired' ? 'the message expired before a delivery receipt came' : undefined;
-        const accepted = store.attempts(message.id).filter((a) => a.mechanism === mechanism && a.outcome === 'accepted').at(-1);
-        if (accepted && why) {
-          store.noteAttempt(accepted.id, `accepted, but ${why}`);
-          this.#attemptChanged(accepted.id);
-        }
-        return { ok: false, reason: why ?? 'the delivery ended before a delivery receipt came', final: receipt === 'aborted' };
-      }
-    }
-    return { ok: true, level: store.bestOutcome(message.id, mechanism)! };
-  }
-
-  #record(run: Run, step: DeliveryStep, outcome: 'skipped' | 'failed' | 'expired' | 'interrupted', detail: string): void {
-    const { message, choice } = run;
-    this.#attemptChanged(
-      this.#deps.store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism: step.mechanism, outcome, detail }),
-    );
-  }
-
-  #presenceOn(message: MessageView, mechanism: MechanismId): PresenceShow | 'none' {
-    const { registry, presence } = this.#deps;
-    return registry.plugin(mechanism)?.capabilities.presence ? (presence.show(message.contactId, mechanism) ?? 'offline') : 'none';
-  }
-
-  #attemptChanged(id: number): number {
-    const attempt = this.#deps.store.attempt(id);
-    if (attempt) this.#deps.events.emit('diagnostics:attempt', attempt);
-    return id;
-  }
-
-  /** Waits for the device to confirm: 'confirmed', 'none' when the time ran out, 'aborted' when the signal fired. */
-  #receiptWithin(messageId: string, mechanism: MechanismId, ms: number, signal: AbortSignal): Promise<'confirmed' | 'none' | 'aborted'> {
-    const { store } = this.#deps;
-    return new Promise((resolve) => {
-      let waiters = this.#receiptWaiters.get(messageId);
-      if (!waiters) this.#receiptWaiters.set(messageId, (waiters = new Set()));
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let offAbort = () => {};
-      let over = false;
-      const done = (how: 'confirmed' | 'none' | 'aborted') => {
-        over = true;
-        clearTimeout(timer);
-        offAbort();
-        waiters.delete(check);
-        if (!waiters.size) this.#receiptWaiters.delete(messageId);
-        resolve(how);
-      };
-      const check = () => {
-        const best = store.bestOutcome(messageId, mechanism);
-        if (best === 'delivered' || best === 'read') done('confirmed');
-      };
-      waiters.add(check);
-      check(); // the receipt may have come already
-      if (!over) offAbort = onAbort(signal, () => done('aborted'));
-      if (!over) timer = setTimeout(() => done('none'), ms);
-    });
   }
 
   #ask(message: MessageView, name: string, signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted) return Promise.resolve(false);
     const urgency = message.priority === 'urgent' ? 'It is urgent.' : 'It is not urgent.';
-    const prompt: DeliveryPrompt = {
-      id: randomUUID(),
-      messageId: message.id,
-      contactId: message.contactId,
-      question: `${name} has not been reached yet. ${urgency} Try a more intrusive way to reach them?`,
-    };
-    return new Promise((resolve) => {
-      let offAbort = () => {};
-      const answer = (send: boolean) => {
-        if (!this.#prompts.delete(prompt.id)) return;
-        offAbort();
-        this.#deps.events.emit('delivery:answered', { promptId: prompt.id });
-        resolve(send);
-      };
-      this.#prompts.set(prompt.id, { prompt, answer });
-      this.#deps.events.emit('delivery:prompted', prompt);
-      // Expiry or stopping withdraws the question (the window hears it answered); a stop is no "no".
-      offAbort = onAbort(signal, () => answer(false));
-    });
+    // Expiry, stopping or proof of delivery withdraws the question (the window hears it answered); a stop is no "no".
+    return this.#prompts.ask(
+      { messageId: message.id, contactId: message.contactId, question: `${name} has not been reached yet. ${urgency} Try a more intrusive way to reach them?` },
+      signal,
+    );
   }
 
-  /** Records the end of a delivery; `failure` overrides the sentence the outcome would give. */
-  #finish(message: MessageView, result: DeliveryResult, name: string, failure?: string): void {
+  /** Records the end of a delivery; `failure` overrides the sentence the outcome would give; `tell: false` for the sender's own cancel. */
+  #finish(message: MessageView, result: DeliveryResult, name: string, failure?: string, tell = true): void {
     const { store, events, notify } = this.#deps;
-    let updated: MessageView | undefined;
-    if (result.outcome === 'delivered') {
-      updated = store.update(message.id, { state: levelState[store.bestOutcome(message.id, result.mechanism) ?? 'accepted'], failure: undefined });
-    } else {
-      const reasons = {
-        failed:
-          result.outcome === 'failed' && result.tried === 0
-            ? `${name} cannot be reached right now: none of the ways to reach them is connected.`
-            : `${name} could not be reached: every way of reaching them failed.`,
-        declined: `Not delivered: you chose not to try another way of reaching ${name}.`,
-        expired: `Not delivered: the message expired before ${name} could be reached.`,
-      };
-      const reason = failure ?? reasons[result.outcome];
-      updated = store.update(message.id, { state: 'failed', failure: reason });
-      if (updated) {
-        const told: DeliveryFailure = { messageId: message.id, contactId: message.contactId, contactName: name, reason };
-        events.emit('delivery:failed', told);
-        notify(told);
-      }
-    }
-    if (updated) events.emit('messages:changed', updated);
+    if (result.outcome === 'delivered') return this.#succeed(message.id, stateOf(store.bestOutcome(message.id, result.mechanism) ?? 'accepted'));
+    const reasons = {
+      failed:
+        result.outcome === 'failed' && result.tried === 0
+          ? `${name} cannot be reached right now: none of the ways to reach them is connected.`
+          : `${name} could not be reached: every way of reaching them failed.`,
+      declined: `Not delivered: you chose not to try another way of reaching ${name}.`,
+      expired: `Not delivered: the message expired before ${name} could be reached.`,
+    };
+    const reason = failure ?? reasons[result.outcome];
+    const updated = store.update(message.id, { state: 'failed', failure: reason });
+    if (!updated) return;
+    events.emit('messages:changed', updated);
+    if (!tell) return;
+    const told: DeliveryFailure = { messageId: message.id, contactId: message.contactId, contactName: name, reason };
+    events.emit('delivery:failed', told);
+    notify(told);
   }
 }

@@ -2,13 +2,13 @@
 // that throws or hangs is contained here: it is marked inactive with a reason and the core goes on.
 import { EventEmitter } from 'node:events';
 import type { MechanismId, MechanismView, PresenceShow } from '../../shared/domain';
-import type { Logger, Mechanism, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import type { IncomingMessage, Logger, Mechanism, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
 import { onAbort } from '../abort';
 
 export interface RegistryHooks {
   status(mechanism: MechanismId, status: MechanismStatus): void;
   presence(mechanism: MechanismId, address: string, show: PresenceShow): void;
-  incoming(mechanism: MechanismId, message: { from: string; body: string; id?: string }): void;
+  incoming(mechanism: MechanismId, message: IncomingMessage): void;
   receipt(mechanism: MechanismId, messageId: string, level: 'delivered' | 'read'): void;
   suggest(mechanism: MechanismId, person: { address: string; name?: string }): void;
 }
@@ -24,7 +24,12 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 
 export class MechanismRegistry {
   readonly #running = new Map<MechanismId, Running>();
-  readonly #changes = new EventEmitter();
+  /**
+   * Every change of any mechanism's status. Each message waiting for its mechanisms to settle listens
+   * here until that wait ends (and removes itself then), so the count follows the outbox, not time:
+   * after a restart with a full outbox it is in the hundreds, which is no leak.
+   */
+  readonly #changes = new EventEmitter().setMaxListeners(0);
   readonly #hooks: RegistryHooks;
   readonly #log: Logger;
   readonly sendTimeoutMs: number;
@@ -58,7 +63,7 @@ export class MechanismRegistry {
         log: prefixed(this.#log, id),
         status: guard('status', (status: MechanismStatus) => this.#setStatus(id, status)),
         presence: guard('presence', (address: string, show: PresenceShow) => this.#hooks.presence(id, address, show)),
-        incoming: guard('incoming', (message: { from: string; body: string; id?: string }) => this.#hooks.incoming(id, message)),
+        incoming: guard('incoming', (message: IncomingMessage) => this.#hooks.incoming(id, message)),
         suggest: guard('suggest', (person: { address: string; name?: string }) => this.#hooks.suggest(id, person)),
         receipt: guard('receipt', (messageId: string, level: 'delivered' | 'read') => this.#hooks.receipt(id, messageId, level)),
       });

@@ -106,7 +106,19 @@ export class MessageStore {
 
   /** The outbox: outgoing messages whose delivery has not ended. */
   unfinished(): MessageView[] {
-    return (this.#db.prepare("SELECT * FROM messages WHERE direction = 'out' AND state = 'sending' ORDER BY at").all() as MessageRow[]).map(toView);
+    return (this.#db.prepare("SELECT * FROM messages WHERE direction = 'out' AND state IN ('sending', 'waiting') ORDER BY at").all() as MessageRow[]).map(toView);
+  }
+
+  /** The messages sent to a contact after their last message before `at`: the ones a reply at `at` answers. */
+  unanswered(contactId: ContactId, at: number): MessageView[] {
+    return (
+      this.#db
+        .prepare(
+          `SELECT * FROM messages WHERE contact_id = ? AND direction = 'out' AND at <= ?
+             AND at >= COALESCE((SELECT MAX(at) FROM messages WHERE contact_id = ? AND direction = 'in' AND at < ?), 0) ORDER BY at`,
+        )
+        .all(contactId, at, contactId, at) as MessageRow[]
+    ).map(toView);
   }
 
   recentOutgoing(limit: number): MessageView[] {
@@ -115,6 +127,22 @@ export class MessageStore {
 
   moveContact(from: ContactId, to: ContactId): void {
     this.#db.prepare('UPDATE messages SET contact_id = ? WHERE contact_id = ?').run(to, from);
+    // An id the conversation already has stays with its first message.
+    this.#db.prepare('UPDATE OR IGNORE incoming_ids SET contact_id = ? WHERE contact_id = ?').run(to, from);
+    this.#db.prepare('DELETE FROM incoming_ids WHERE contact_id = ?').run(from);
+  }
+
+  /** Whether a received message in this conversation already carries one of these remote ids. */
+  hasIncoming(contactId: ContactId, remoteIds: readonly string[]): boolean {
+    if (!remoteIds.length) return false;
+    const row = this.#db.prepare('SELECT 1 FROM incoming_ids WHERE contact_id = ? AND remote_id IN (SELECT value FROM json_each(?)) LIMIT 1').get(contactId, JSON.stringify(remoteIds));
+    return row !== undefined;
+  }
+
+  /** Records the remote ids a received (and stored) message came with. */
+  noteIncoming(contactId: ContactId, messageId: string, remoteIds: readonly string[]): void {
+    const insert = this.#db.prepare('INSERT OR IGNORE INTO incoming_ids (contact_id, remote_id, message_id) VALUES (?, ?, ?)');
+    for (const remoteId of remoteIds) insert.run(contactId, remoteId, messageId);
   }
 
   deleteContactMessages(contactId: ContactId): void {

@@ -7,6 +7,8 @@ import { PresenceGlyph } from './PresenceGlyph';
 import { useStore } from './store';
 
 const stateLabels: Record<MessageView['state'], string> = {
+  // A clock, as Signal and Telegram show: no way can carry it now; it goes when one comes back.
+  waiting: '🕓 Waiting',
   sending: 'Sending…',
   sent: 'Sent',
   delivered: 'Delivered',
@@ -17,6 +19,8 @@ const stateLabels: Record<MessageView['state'], string> = {
 
 function Message({ message }: { message: MessageView }) {
   const retry = useStore((s) => s.retry);
+  const cancel = useStore((s) => s.cancel);
+  const stillTrying = useStore((s) => s.stillTrying[message.id]);
   return (
     <li className={`message message-${message.direction} message-${message.state}`} data-state={message.state}>
       {/* Text content only: React escapes it, so a message can never become markup. */}
@@ -26,8 +30,23 @@ function Message({ message }: { message: MessageView }) {
       <p className="message-meta">
         <time dateTime={new Date(message.at).toISOString()}>{new Date(message.at).toLocaleTimeString()}</time>
         {message.priority === 'urgent' && <span className="message-urgent">Urgent</span>}
-        {message.direction === 'out' && <span className="message-state">{stateLabels[message.state]}</span>}
+        {message.direction === 'out' && (
+          <span className="message-state" {...(message.state === 'waiting' && { title: 'No way to reach them is connected; it goes as soon as one is.' })}>
+            {stateLabels[message.state]}
+          </span>
+        )}
       </p>
+      {stillTrying && (message.state === 'waiting' || message.state === 'sending') && (
+        <p className="message-still-trying" role="status">
+          <Quoting>{stillTrying}</Quoting>{' '}
+          <button type="button" onClick={() => void cancel(message.id)}>
+            Cancel
+          </button>{' '}
+          <button type="button" onClick={() => void retry(message.id)}>
+            Retry now
+          </button>
+        </p>
+      )}
       {message.state === 'failed' && (
         <p className="message-failure" role="status">
           <Quoting>{message.failure}</Quoting>{' '}

@@ -42,12 +42,15 @@ interface State {
   saveAccount(id: string, kind: string, values: Record<string, string>): Promise<string | undefined>;
   /** The last thing that went wrong talking to the core, shown until the next success. */
   error: string | undefined;
-  /** The latest delivery failure, told to the sender whichever conversation is open. */
-  notice: { contactId: ContactId; text: string } | undefined;
+  /** The latest delivery failure, told to the sender whichever conversation is open (taken back if proved wrong). */
+  notice: { contactId: ContactId; messageId: string; text: string } | undefined;
+  /** Messages that have waited long for a way, by id: "not delivered yet, still trying". */
+  stillTrying: Record<string, string>;
   dismissNotice(): void;
   select(id: ContactId): Promise<void>;
   send(body: string, options: SendOptions): Promise<boolean>;
   retry(messageId: string): Promise<void>;
+  cancel(messageId: string): Promise<void>;
   answer(promptId: string, send: boolean): Promise<void>;
   accept(strangerId: string, name: string): Promise<void>;
   ignore(strangerId: string): Promise<void>;
@@ -85,6 +88,7 @@ export const useStore = create<State>()((set, get) => {
     accountKinds: [],
     error: undefined,
     notice: undefined,
+    stillTrying: {},
     dismissNotice: () => set({ notice: undefined }),
     async select(id) {
       set({ selected: id, view: 'conversations' });
@@ -102,6 +106,10 @@ export const useStore = create<State>()((set, get) => {
     },
     async retry(messageId) {
       const message = value(await api.messages.retry({ messageId }), setError);
+      if (message) put(message);
+    },
+    async cancel(messageId) {
+      const message = value(await api.messages.cancel({ messageId }), setError);
       if (message) put(message);
     },
     async answer(promptId, send) {
@@ -137,10 +145,16 @@ export async function connectStore(): Promise<void> {
   api.contacts.onChanged((contacts) => setState({ contacts }));
   api.app.onChanged((state) => setState({ problems: state.problems, keychainNotice: state.keychainNotice }));
   api.messages.onChanged((message) =>
-    setState((s) => ({
-      messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) },
-      diagnostics: s.diagnostics.map((d) => (d.message.id === message.id ? { ...d, message } : d)),
-    })),
+    setState((s) => {
+      // "Still trying" holds only while the message is still on its way.
+      const { [message.id]: _done, ...trying } = s.stillTrying;
+      const still = message.state === 'waiting' || message.state === 'sending';
+      return {
+        messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) },
+        diagnostics: s.diagnostics.map((d) => (d.message.id === message.id ? { ...d, message } : d)),
+        ...(!still && message.id in s.stillTrying && { stillTrying: trying }),
+      };
+    }),
   );
   // The diagnostics view follows attempts as they happen: the event carries the attempt itself, so
   // only a message not on screen yet needs the list fetched again.
@@ -155,7 +169,10 @@ export async function connectStore(): Promise<void> {
     const attempts = [...entry.attempts.filter((a) => a.id !== attempt.id), attempt].sort((a, b) => a.id - b.id);
     setState({ diagnostics: diagnostics.map((d) => (d === entry ? { ...entry, attempts } : d)) });
   });
-  api.delivery.onFailed((failure) => setState({ notice: { contactId: failure.contactId, text: failure.reason } }));
+  api.delivery.onFailed((failure) => setState({ notice: { contactId: failure.contactId, messageId: failure.messageId, text: failure.reason } }));
+  // Later evidence proved the failure wrong: its notice goes.
+  api.delivery.onWithdrawn(({ messageId }) => setState((s) => (s.notice?.messageId === messageId ? { notice: undefined } : {})));
+  api.delivery.onStillTrying(({ messageId, reason }) => setState((s) => ({ stillTrying: { ...s.stillTrying, [messageId]: reason } })));
   api.delivery.onPrompted((prompt) => setState((s) => ({ prompts: [...s.prompts.filter((p) => p.id !== prompt.id), prompt] })));
   api.delivery.onAnswered(({ promptId }) => setState((s) => ({ prompts: s.prompts.filter((p) => p.id !== promptId) })));
   api.delivery.onManagersChanged((managers) => setState({ managers }));

@@ -8,6 +8,7 @@ import { expect, test } from '@playwright/test';
 import { startHostProcess, type HostProcess } from '../harness/host-process';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
+import { startTcpProxy } from '../harness/tcp-proxy';
 import { expectNoLeaks } from './world';
 
 let server: ProsodyServer;
@@ -112,4 +113,95 @@ test('the sender decides before paging, retries, accepts a stranger and reads th
   await expect(page.getByRole('table', { name: 'Accounts' }).getByRole('row', { name: /work/ })).toContainText('active');
   await page.getByRole('button', { name: 'Back to conversations' }).click();
   await expect(page.getByRole('region', { name: 'Conversation with Pamela White' })).toBeVisible();
+});
+
+test('John answers while the sender is being asked: the question goes away and the page never says "Not delivered"', async ({ page }) => {
+  server = await startProsody({ domain: 'reply.switchboard.test' });
+  const me = server.createAccount('me');
+  const myPager = server.createAccount('mypager');
+  const john = server.createAccount('john');
+  const johnPagerAccount = server.createAccount('johnpager');
+  const account = (a: { jid: string; password: string }) => ({ plugin: 'xmpp', jid: a.jid, password: a.password, service: server.service, caFile: server.caFile });
+  const steps = [{ mechanism: 'im', verify: { receiptWithinSeconds: 2 } }, { mechanism: 'pager', ask: true }];
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-reply-'));
+  fs.writeFileSync(
+    path.join(configDir, 'settings.json'),
+    JSON.stringify({
+      accounts: { im: account(me), pager: account(myPager) },
+      contacts: [{ id: 'john', name: 'John Smith', addresses: { im: john.jid, pager: johnPagerAccount.jid } }],
+      delivery: { managers: { escalating: { configurations: { Normal: steps } } }, rules: [{ manager: 'escalating' }] },
+    }),
+  );
+  const johnIm = await startPeer({ service: server.service, domain: server.domain, ...john }); // no receipts
+  const johnPager = await startPeer({ service: server.service, domain: server.domain, ...johnPagerAccount });
+  peers.push(johnIm, johnPager);
+
+  host = await startHostProcess(configDir);
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'John Smith' }).click();
+  const compose = page.getByRole('textbox', { name: 'Message to John Smith' });
+  await compose.fill('Call me about the contract');
+  await compose.press('Enter');
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('John Smith has not been reached yet.');
+
+  // John answers on IM while the question is on screen.
+  await johnIm.say(me.jid, 'Calling you now');
+  const conversation = page.getByRole('region', { name: 'Conversation with John Smith' });
+  await expect(conversation).toContainText('Calling you now');
+  await expect(dialog).toHaveCount(0);
+  const sent = page.locator('.message-out', { hasText: 'Call me about the contract' });
+  await expect(sent).toHaveAttribute('data-state', 'delivered');
+  await expect(page.getByText('Not delivered')).toHaveCount(0);
+  await expect(page.locator('.notice')).toHaveCount(0);
+  expect(johnPager.received).toEqual([]);
+});
+
+test('a message whose only way is reconnecting waits with a clock, says "still trying", and goes when the way is back', async ({ page }) => {
+  server = await startProsody({ domain: 'wait.switchboard.test' });
+  const me = server.createAccount('me');
+  const sam = server.createAccount('sam');
+  const net = await startTcpProxy(server.port);
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-wait-'));
+  fs.writeFileSync(
+    path.join(configDir, 'settings.json'),
+    JSON.stringify({
+      accounts: { im: { plugin: 'xmpp', jid: me.jid, password: me.password, service: `xmpp://127.0.0.1:${net.port}`, caFile: server.caFile } },
+      contacts: [{ id: 'sam', name: 'Sam Green', addresses: { im: sam.jid } }],
+      // 0.005 minutes: "still trying" after 300 ms instead of 10 minutes.
+      delivery: { waitNoticeMinutes: 0.005 },
+    }),
+  );
+  const samIm = await startPeer({ service: server.service, domain: server.domain, ...sam });
+  peers.push(samIm);
+  try {
+    host = await startHostProcess(configDir);
+    await page.goto(host.url);
+    const row = page.getByRole('button', { name: 'Sam Green' });
+    await expect(row.locator('[data-glyph="available"]')).toHaveCount(1);
+    // The network drops and holds every byte: the account stays reconnecting.
+    net.hold();
+    net.cut();
+    await expect(row.locator('[data-glyph="none"]')).toHaveCount(1);
+    await row.click();
+    const compose = page.getByRole('textbox', { name: 'Message to Sam Green' });
+    await compose.fill('Are we still on for tonight?');
+    await compose.press('Enter');
+    const message = page.locator('.message-out', { hasText: 'Are we still on for tonight?' });
+    await expect(message).toHaveAttribute('data-state', 'waiting');
+    await expect(message).toContainText('🕓 Waiting');
+    await expect(message).toContainText('Not delivered yet to Sam Green: no way of reaching them is connected. Still trying.');
+    await expect(message.getByRole('button', { name: 'Cancel' })).toBeVisible();
+    await expect(message.getByRole('button', { name: 'Retry now' })).toBeVisible();
+    expect(samIm.received).toEqual([]);
+
+    net.release();
+    await samIm.receive((b) => b === 'Are we still on for tonight?');
+    await expect(message).toHaveAttribute('data-state', 'sent');
+    await expect(message).not.toContainText('Still trying');
+    await expect(page.getByText('Not delivered', { exact: false })).toHaveCount(0);
+    await expect(page.locator('.notice')).toHaveCount(0);
+  } finally {
+    await net.close();
+  }
 });

@@ -20,7 +20,7 @@ describe('the worked example (figs. 9 to 12)', () => {
   });
 
   const glyphOf = (list: { id: string; glyph: string }[], id: string) => list.find((c) => c.id === id)?.glyph;
-  const finished = (id: string) => h.event('messages:changed', (m: MessageView) => m.id === id && m.state !== 'sending');
+  const finished = (id: string) => h.event('messages:changed', (m: MessageView) => m.id === id && m.state !== 'sending' && m.state !== 'waiting');
   const attempts = async (id: string) =>
     (await h.call('diagnostics:list', { limit: 20 })).find((e) => e.message.id === id)!.attempts.map((a) => `${a.mechanism}:${a.outcome}`);
 

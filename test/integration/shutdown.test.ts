@@ -176,7 +176,7 @@ describe('quitting with messages in flight', () => {
       [before.id, 'sent'],
       [sent.id, 'sending'],
     ]);
-    await second.event('messages:changed', (m) => m.id === sent.id && m.state !== 'sending');
+    await second.event('messages:changed', (m) => m.id === sent.id && m.state !== 'sending' && m.state !== 'waiting');
     expect((await second.call('messages:list', { contactId: 'pat' }))[1]).toMatchObject({ id: sent.id, state: 'sent' });
     await patIm.receive((b) => b === 'Held in the network');
     expect(patIm.received.filter((m) => m.originId === sent.id)).toHaveLength(1);

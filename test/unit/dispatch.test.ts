@@ -17,6 +17,7 @@ const handlers: Handlers = {
   'messages:send': ({ body, priority }) => ({ ...sent, body, priority }),
   'messages:sendMany': ({ contactIds, body }) => contactIds.map((contactId) => ({ ...sent, contactId, body })),
   'messages:retry': () => sent,
+  'messages:cancel': () => sent,
   'mechanisms:list': () => [],
   'accounts:kinds': () => [],
   'accounts:save': () => [],

@@ -81,6 +81,27 @@ describe('MechanismRegistry', () => {
     expect(registry.ids()).toEqual([]);
   });
 
+  it('lets a full outbox wait for its mechanism without a listener-leak warning, and releases every wait', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const { h } = hooks();
+      const registry = new MechanismRegistry(h, quiet);
+      let ctx!: MechanismContext;
+      registry.add('x', plugin((c) => ((ctx = c), { start: () => new Promise(() => {}), stop: async () => {}, send: async () => ({ ok: true, level: 'accepted' }) })), {}, () => []);
+      const shutdown = new AbortController();
+      // 200 messages in the outbox after a restart, each waiting for the same mechanism, and each through its own signal.
+      const waits = Array.from({ length: 200 }, () => registry.settled(['x'], 3_600_000, AbortSignal.any([shutdown.signal])));
+      ctx.status({ state: 'active' });
+      await Promise.all(waits);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('ignores a removed mechanism that keeps talking', async () => {
     const { h, statuses } = hooks();
     const registry = new MechanismRegistry(h, quiet);
