@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { AppState, ContactView, DeliveryFailure, MechanismId, MessageView } from '../shared/domain';
 import type { DeliveryManagerPlugin } from '../shared/delivery';
-import type { Logger, MechanismPlugin, MechanismStatus } from '../shared/mechanism';
+import type { IncomingMessage, Logger, MechanismPlugin, MechanismStatus } from '../shared/mechanism';
 import type { ContactSettings, Settings } from '../shared/settings';
 import { isolate } from '../shared/bidi';
 import { ContactDirectory } from './contacts/directory';
@@ -49,6 +49,14 @@ export interface Core {
 }
 
 const MAX_INCOMING_BODY = 20_000;
+
+/** The keys under which a received message's ids are remembered: the sender's anywhere, a server's on its mechanism. */
+function incomingIds(mechanism: MechanismId, message: IncomingMessage): string[] {
+  const ids: string[] = [];
+  if (typeof message.id === 'string' && message.id) ids.push(`sender:${message.id.slice(0, 200)}`);
+  if (typeof message.serverId === 'string' && message.serverId) ids.push(`server:${mechanism}:${message.serverId.slice(0, 200)}`);
+  return ids;
+}
 
 /** Accounts name their plugin with `plugin`, or by being keyed by the plugin's name. */
 function accountPlugin(id: MechanismId, account: unknown): { plugin: string; account: Record<string, unknown> } {
@@ -125,15 +133,23 @@ export function createCore(options: CoreOptions): Core {
         if (!body.trim()) return;
         const [contact] = contacts.byAddress(mechanism, message.from);
         const fields = { id: randomUUID(), direction: 'in', body, state: 'received', at: Date.now(), priority: 'normal' } as const;
+        // A copy seen before in this conversation (the same sender's id, over any mechanism, or the same
+        // server's id on this one) is a duplicate: shown once.
+        const remoteIds = incomingIds(mechanism, message);
+        const stranger = contact ? undefined : strangers.find(mechanism, normalize(mechanism, message.from));
+        const conversation = contact?.id ?? (stranger && strangerConversation(stranger.id));
+        if (conversation && store.hasIncoming(conversation, remoteIds)) return;
         let view: MessageView;
         if (contact) {
           view = { ...fields, contactId: contact.id };
           store.add(view);
+          store.noteIncoming(view.contactId, view.id, remoteIds);
         } else {
           // Someone not in the contact list: kept within limits, so that a flood cannot fill the disk.
           const kept = strangerInbox.receive(mechanism, normalize(mechanism, message.from), fields);
           if (!kept) return;
           view = kept.message;
+          store.noteIncoming(view.contactId, view.id, remoteIds);
           if (kept.listChanged) events.emit('strangers:changed', strangers.pending());
         }
         events.emit('messages:changed', view);
@@ -248,6 +264,7 @@ export function createCore(options: CoreOptions): Core {
       return [...new Set(contactIds)].map((contactId) => deliveries.send({ contactId, ...rest }));
     },
     'messages:retry': ({ messageId }) => deliveries.retry(messageId),
+    'messages:cancel': ({ messageId }) => deliveries.cancel(messageId),
     'mechanisms:list': () => registry.views(),
     'accounts:kinds': () =>
       options.mechanisms.map((p) => ({ kind: p.id, name: p.displayName, fields: p.accountFields })),

@@ -35,6 +35,16 @@ export interface OutgoingMessage {
   readonly resend?: boolean;
 }
 
+/** A message someone sent us. The ids let the core show a message that came twice (or two ways) once. */
+export interface IncomingMessage {
+  readonly from: string;
+  readonly body: string;
+  /** The sender's own id for it (XMPP's XEP-0359 origin-id): the same on every copy, over every mechanism. */
+  readonly id?: string;
+  /** The id the account's own server gave it (XMPP's stanza-id stamped by our account): the same on each copy that server hands out. */
+  readonly serverId?: string;
+}
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -49,7 +59,7 @@ export interface MechanismContext {
   readonly log: Logger;
   status(status: MechanismStatus): void;
   presence(address: string, show: PresenceShow): void;
-  incoming(message: { readonly from: string; readonly body: string; readonly id?: string }): void;
+  incoming(message: IncomingMessage): void;
   /** Offers someone from the account's own contact list (an XMPP roster) as a contact to add. */
   suggest(person: { readonly address: string; readonly name?: string }): void;
   /** The recipient's device confirmed a message we sent (a delivery receipt or a read marker). */

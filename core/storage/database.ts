@@ -51,6 +51,15 @@ export const migrations: readonly string[] = [
   // 3: people offered from an account's own contact list (an XMPP roster), with the name it gives them
   `ALTER TABLE strangers ADD COLUMN suggested INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE strangers ADD COLUMN name TEXT;`,
+  // 4: the ids a received message came with (the sender's origin-id, the server's stanza-id), one of
+  //    each per conversation, so that a copy arriving again, or over another mechanism, is shown once
+  `CREATE TABLE incoming_ids (
+     contact_id TEXT NOT NULL,
+     remote_id TEXT NOT NULL,
+     message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+     PRIMARY KEY (contact_id, remote_id)
+   );
+   CREATE INDEX incoming_ids_by_message ON incoming_ids (message_id);`,
 ];
 
 export function openDatabase(directory: string): Db {

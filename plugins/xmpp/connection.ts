@@ -49,6 +49,14 @@ export interface Connection {
    * the wire make xmpp.js 0.14 miscount what it handled, and Prosody then closes the session.
    */
   smSettled(): Promise<void>;
+  /**
+   * After open(): resolves once the session is ready, signed in afresh ('online') or resumed; rejects
+   * on an error, a drop, the timeout or `signal`. Whichever ends it, its listeners and timer go with it:
+   * one left per attempt piles up across reconnects (MaxListenersExceededWarning).
+   */
+  ready(timeoutMs: number, signal?: AbortSignal): Promise<'online' | 'resumed'>;
+  /** Destroys the socket at once, for when it would not close politely in time. */
+  cut(): void;
 }
 
 const NS_SM = 'urn:xmpp:sm:3';
@@ -101,6 +109,14 @@ export function createConnection(options: ConnectionOptions): Connection {
     },
   });
   resourceBinding({ iqCaller: caller, streamFeatures: features }, options.resource);
+  // A request under way when the connection drops is answered by nobody: it fails now, instead of
+  // keeping its handler and timer for the library's 30 s.
+  entity.on('disconnect', () => {
+    for (const [id, pending] of caller.handlers) {
+      caller.handlers.delete(id);
+      pending.reject(new Error('the connection dropped before the server answered'));
+    }
+  });
   const smSettled = async () => {
     if (!offered || enabled) return;
     await new Promise<void>((resolve) => {
@@ -108,12 +124,44 @@ export function createConnection(options: ConnectionOptions): Connection {
       function done() {
         clearTimeout(timer);
         sm.off('sb:enabled', done);
+        entity.off('disconnect', done);
         resolve();
       }
       sm.on('sb:enabled', done);
+      entity.on('disconnect', done); // a dropped connection settles nothing more
     });
     // xmpp.js resets its counter right after setting the flag: let that happen first.
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { entity, middleware: mw, iqCaller: caller, sm, smSettled };
+  const ready = (timeoutMs: number, signal?: AbortSignal) =>
+    new Promise<'online' | 'resumed'>((resolve, reject) => {
+      const end = (outcome: () => void) => () => {
+        clearTimeout(timer);
+        entity.off('online', online);
+        sm.off('resumed', resumed);
+        entity.off('error', failed);
+        entity.off('disconnect', dropped);
+        signal?.removeEventListener('abort', aborted);
+        outcome();
+      };
+      const online = end(() => resolve('online'));
+      const resumed = end(() => resolve('resumed'));
+      let reason: unknown;
+      const failed = (error: unknown) => ((reason = error), end(() => reject(reason))());
+      const dropped = end(() => reject(new Error('the connection closed while signing in')));
+      const aborted = end(() => reject(new Error('given up')));
+      const timer = setTimeout(end(() => reject(new Error('the server did not finish signing in in time'))), timeoutMs);
+      entity.on('online', online);
+      sm.on('resumed', resumed);
+      entity.on('error', failed);
+      entity.on('disconnect', dropped);
+      if (signal?.aborted) aborted();
+      else signal?.addEventListener('abort', aborted);
+    });
+  const cut = () => {
+    // After STARTTLS the client's socket is @xmpp/tls's wrapper around the TLS socket.
+    const socket = entity.socket as (net.Socket & { socket?: net.Socket }) | null;
+    (socket?.socket ?? socket)?.destroy();
+  };
+  return { entity, middleware: mw, iqCaller: caller, sm, smSettled, ready, cut };
 }

@@ -2,13 +2,15 @@
 // receipts, markers and stable ids; with stream management, a message counts as accepted only when
 // the server acknowledges it, and a dropped session is resumed; reconnects by itself with back-off.
 import { randomUUID } from 'node:crypto';
-import { promise } from '@xmpp/events';
 import xml, { type Element } from '@xmpp/xml';
 import { z } from 'zod';
 import type { PresenceShow } from '../../shared/domain';
-import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import type { Mechanism, MechanismContext, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
+import { within } from '../common/within';
+import { Archive, NoArchiveError, NS_SID } from './archive';
 import { createConnection, UnsafeServerError, type Connection } from './connection';
 import manifest from './manifest.json';
 import { bareAddress, bestShow, showFromXmpp } from './presence-map';
@@ -31,6 +33,8 @@ export type XmppAccount = z.output<typeof accountSchema>;
 
 const MIN_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
+/** How long a polite close (or stop) may take before the socket is cut. */
+const CLOSE_TIMEOUT_MS = 2_000;
 const ACK_TIMEOUT_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -53,15 +57,28 @@ class XmppMechanism implements Mechanism {
   #connection: Connection | undefined;
   #online = false;
   #stopped = false;
+  /** The server ended the stream itself (closed it, or a stream error such as a shutdown): no resumption. */
+  #endedByServer = false;
   #timer: NodeJS.Timeout | undefined;
-  #backoff = MIN_BACKOFF_MS;
+  readonly #backoff = new Backoff({ baseMs: MIN_BACKOFF_MS, capMs: MAX_BACKOFF_MS });
+  /** The state last reported, so that one drop is reported once however many paths notice it. */
+  #reported: MechanismStatus | undefined;
   /** bare address → resource → show */
   readonly #resources = new Map<string, Map<string, PresenceShow>>();
-  /** Messages sent and not yet acknowledged by the server, by id. */
-  readonly #awaitingAck = new Map<string, (outcome: SendOutcome) => void>();
+  /**
+   * Messages sent and not yet acknowledged by the server, by the very stanza xmpp.js queued: two
+   * copies of one message (a resend) share an id, and the ack of one must not settle the other.
+   */
+  readonly #awaitingAck = new Map<Element, (outcome: SendOutcome) => void>();
+  #archive: Archive | undefined;
 
   constructor(ctx: MechanismContext) {
     this.#ctx = ctx;
+  }
+
+  /** The one connection of the mechanism's life, for diagnostics (tests look at its listeners across reconnects). */
+  get connection(): Connection | undefined {
+    return this.#connection;
   }
 
   async start(): Promise<void> {
@@ -73,13 +90,19 @@ class XmppMechanism implements Mechanism {
     // One connection for the mechanism's life: reconnecting on the same one lets the session resume.
     const connection = createConnection({ service: account.service ?? `xmpp://${domain}:5222`, domain, username, password: account.password, resource: account.resource, ca });
     this.#connection = connection;
+    const archive = (this.#archive = new Archive(connection, account.jid));
     const { entity, sm } = connection;
     entity.on('error', (error: unknown) => this.#ctx.log.warn(`connection error: ${explain(error)}`));
     entity.on('disconnect', () => this.#dropped());
+    entity.on('close', () => (this.#endedByServer = true));
+    entity.on('error', (error: { name?: string }) => void (error?.name === 'StreamError' && (this.#endedByServer = true)));
     sm.on('ack', (stanza: Element) => this.#settle(stanza, { ok: true, level: 'accepted' }));
-    sm.on('fail', (stanza: Element) => this.#settle(stanza, { ok: false, reason: 'the server did not confirm the message before the connection was lost', final: false }));
+    // xmpp.js fails its queue when the session could not be resumed (or on stop): whether the server
+    // had the message is unknown, and a resend looks it up in the archive first.
+    sm.on('fail', (stanza: Element) => this.#settle(stanza, { ok: false, reason: 'the connection was lost before the server confirmed the message', final: false }));
     connection.middleware.use((ctx, next) => {
       try {
+        if (archive.take(ctx.stanza)) return; // a result of our own archive query, not a message
         this.#onStanza(ctx.stanza);
       } catch (error) {
         // A hostile or malformed stanza costs that stanza only.
@@ -91,10 +114,9 @@ class XmppMechanism implements Mechanism {
   }
 
   #settle(stanza: Element, outcome: SendOutcome): void {
-    const id = stanza.attrs.id;
-    const resolve = id ? this.#awaitingAck.get(id) : undefined;
-    if (!resolve || !id) return;
-    this.#awaitingAck.delete(id);
+    const resolve = this.#awaitingAck.get(stanza);
+    if (!resolve) return;
+    this.#awaitingAck.delete(stanza);
     resolve(outcome);
   }
 
@@ -102,27 +124,30 @@ class XmppMechanism implements Mechanism {
   async #open(): Promise<void> {
     const connection = this.#connection;
     if (!connection || this.#stopped) return;
-    const { entity, sm } = connection;
-    this.#ctx.status({ state: 'connecting' });
+    const { entity } = connection;
+    this.#status({ state: 'connecting' });
     let resumed = false;
+    this.#endedByServer = false;
+    // Ends the wait for readiness if opening failed before it could: nothing of this attempt outlives it.
+    const attempt = new AbortController();
     try {
       await entity.connect(entity.options.service);
-      const ready = Promise.race([
-        promise(entity, 'online', 'error', CONNECT_TIMEOUT_MS),
-        promise(sm, 'resumed', null, CONNECT_TIMEOUT_MS).then(() => (resumed = true)),
-      ]);
+      const ready = connection.ready(CONNECT_TIMEOUT_MS, attempt.signal);
       ready.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
       await entity.open({ domain: entity.options.domain });
-      await ready;
+      resumed = (await ready) === 'resumed';
     } catch (error) {
+      attempt.abort();
       if (this.#stopped) return;
       // A socket that never opened (or already closed) has nothing to close; one that did is closed
-      // briefly, without waiting out the library's long timeouts.
+      // briefly, without waiting out the library's long timeouts, and cut if it would not close: a
+      // socket left open would later close under the next attempt's feet.
       if (entity.status !== 'disconnect' && entity.status !== 'offline') {
-        await Promise.race([entity.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+        await within(entity.disconnect().catch(() => undefined), CLOSE_TIMEOUT_MS);
+        connection.cut();
       }
       if (isFinal(error)) {
-        this.#ctx.status({ state: 'inactive', reason: explain(error) });
+        this.#status({ state: 'inactive', reason: explain(error) });
         return;
       }
       this.#ctx.log.warn(`cannot connect (${explain(error)}); retrying`);
@@ -130,9 +155,17 @@ class XmppMechanism implements Mechanism {
       return;
     }
     if (this.#stopped) return;
+    // xmpp.js says "online" as soon as the resource is bound, before stream management is enabled: a
+    // message sent then would go uncounted, and "accepted" would mean only that the bytes left.
+    await connection.smSettled();
+    if (this.#stopped) return;
+    if (entity.status !== 'online') {
+      this.#schedule(); // dropped while stream management was being settled
+      return;
+    }
     this.#online = true;
-    this.#backoff = MIN_BACKOFF_MS;
-    this.#ctx.status({ state: 'active' });
+    this.#backoff.reset();
+    this.#status({ state: 'active' });
     if (resumed) {
       // The server kept our session and replays what we missed; what we knew of presence still holds.
       this.#ctx.log.info('session resumed');
@@ -140,7 +173,7 @@ class XmppMechanism implements Mechanism {
       return;
     }
     this.#resources.clear();
-    await connection.smSettled();
+    this.#archive?.forget();
     await entity.send(xml('presence')).catch(() => undefined);
     await this.#subscribeToContacts(connection).catch((error: unknown) => this.#ctx.log.warn(`roster: ${explain(error)}`));
   }
@@ -206,22 +239,32 @@ class XmppMechanism implements Mechanism {
     if (displayed && this.#known(bare)) this.#ctx.receipt(displayed, 'read');
     const body = stanza.getChildText('body');
     if (!body) return;
-    const originId = stanza.getChild('origin-id', 'urn:xmpp:sid:0')?.attrs.id ?? stanza.attrs.id;
+    // XEP-0359: the origin-id is the sender's, the same on every copy; a stanza-id is trusted only when
+    // our own server stamped it (by= our bare address), as anyone can put one in what they send.
+    const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id;
+    const own = this.#account && bareAddress(this.#account.jid);
+    const serverId = stanza.getChildren('stanza-id', NS_SID).find((s) => !!s.attrs.by && bareAddress(s.attrs.by) === own)?.attrs.id;
     if (stanza.getChild('request', NS_RECEIPTS) && stanza.attrs.id && stanza.attrs.from) {
       // The sender asked for a receipt: our device has the message.
       void this.#connection?.entity
         .send(xml('message', { to: stanza.attrs.from, id: randomUUID() }, xml('received', { xmlns: NS_RECEIPTS, id: stanza.attrs.id })))
         .catch(() => undefined);
     }
-    this.#ctx.incoming({ from: bare, body, id: originId });
+    this.#ctx.incoming({ from: bare, body, ...(originId && { id: originId }), ...(serverId && { serverId }) });
   }
 
   #dropped(): void {
-    // Sends the server had not acknowledged are not known to have arrived: the attempt fails now and
-    // the delivery manager decides; if the session resumes, the server's copy carries the same id.
-    for (const [id, resolve] of this.#awaitingAck) {
-      this.#awaitingAck.delete(id);
-      resolve({ ok: false, reason: 'the connection dropped before the server confirmed the message', final: false });
+    // Sends the server had not acknowledged wait for the session's resumption: the server then says
+    // how many it had, xmpp.js resends only the others, and each is settled by its ack (or by 'fail'
+    // when the session is gone). A session that was never granted, or that the server ended, cannot
+    // resume: its sends fail now (their fate unknown). The stanzas of one never granted leave
+    // xmpp.js's queue, which would otherwise refuse the next <enable/>.
+    const sm = this.#connection?.sm;
+    if (sm && (!sm.id || this.#endedByServer)) {
+      const lost = sm.id ? sm.outbound_q.map((item) => item.stanza) : sm.outbound_q.splice(0).map((item) => item.stanza);
+      for (const stanza of lost) {
+        this.#settle(stanza, { ok: false, reason: 'the connection was lost before the server confirmed the message', final: false });
+      }
     }
     if (!this.#online || this.#stopped) return;
     this.#online = false;
@@ -231,12 +274,17 @@ class XmppMechanism implements Mechanism {
 
   #schedule(): void {
     if (this.#stopped) return;
-    this.#ctx.status({ state: 'connecting' });
-    // Jitter spreads reconnections so that many clients do not hit a restarted server at once.
-    const delay = Math.min(this.#backoff, MAX_BACKOFF_MS) * (0.5 + Math.random() / 2);
-    this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
+    this.#status({ state: 'connecting' });
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#open(), delay);
+    this.#timer = setTimeout(() => void this.#open(), this.#backoff.next());
+  }
+
+  /** Reports a state once: a drop noticed by the socket and by the attempt under way is one drop. */
+  #status(status: MechanismStatus): void {
+    const last = this.#reported;
+    if (last?.state === status.state && (last as { reason?: string }).reason === (status as { reason?: string }).reason) return;
+    this.#reported = status;
+    this.#ctx.status(status);
   }
 
   async stop(): Promise<void> {
@@ -246,10 +294,13 @@ class XmppMechanism implements Mechanism {
     this.#online = false;
     if (connection) {
       await connection.entity.send(xml('presence', { type: 'unavailable' })).catch(() => undefined);
-      await Promise.race([connection.entity.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+      await within(connection.entity.stop().catch(() => undefined), CLOSE_TIMEOUT_MS);
+      connection.cut(); // a server that would not close in time leaves no socket behind either
     }
-    for (const [id, resolve] of this.#awaitingAck) {
-      this.#awaitingAck.delete(id);
+    this.#backoff.reset();
+    this.#reported = undefined;
+    for (const [stanza, resolve] of this.#awaitingAck) {
+      this.#awaitingAck.delete(stanza);
       resolve({ ok: false, reason: 'Switchboard is stopping', final: false });
     }
   }
@@ -259,28 +310,47 @@ class XmppMechanism implements Mechanism {
     if (!jidPattern.test(to)) return { ok: false, reason: 'not a valid address', final: true };
     const connection = this.#connection;
     if (!connection || !this.#online) return { ok: false, reason: 'not connected', final: false };
+    if (!message.resend) return this.#transmit(connection, to, message);
+    // An earlier copy may have reached the server: the account's archive says whether it did.
+    try {
+      if (await this.#archive!.holds(to, message.id)) return { ok: true, level: 'accepted', note: 'found-in-archive' };
+    } catch (error) {
+      const e = error as { type?: string };
+      // No archive, or one that refuses the query for good: nothing can be known, so it goes again.
+      if (error instanceof NoArchiveError || e?.type === 'cancel' || e?.type === 'modify') {
+        const outcome = await this.#transmit(connection, to, message);
+        return outcome.ok ? { ...outcome, note: 'possibly-duplicated' } : outcome;
+      }
+      return { ok: false, reason: `the server's archive could not be searched for an earlier copy (${explain(error)})`, final: false };
+    }
+    return this.#transmit(connection, to, message);
+  }
+
+  async #transmit(connection: Connection, to: string, message: OutgoingMessage): Promise<SendOutcome> {
     const stanza = xml(
       'message',
       { type: 'chat', to, id: message.id },
       xml('body', {}, message.body),
       // XEP-0359: the same id on every copy lets the recipient drop a duplicate.
-      xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: message.id }),
+      xml('origin-id', { xmlns: NS_SID, id: message.id }),
       xml('request', { xmlns: NS_RECEIPTS }),
       xml('markable', { xmlns: NS_MARKERS }),
     );
-    const acknowledged = connection.sm.enabled
-      ? new Promise<SendOutcome>((resolve) => {
-          const timer = setTimeout(() => {
-            this.#awaitingAck.delete(message.id);
-            resolve({ ok: false, reason: 'the server did not acknowledge the message in time', final: false });
-          }, ACK_TIMEOUT_MS);
-          this.#awaitingAck.set(message.id, (outcome) => (clearTimeout(timer), resolve(outcome)));
-        })
-      : undefined;
+    // xmpp.js counts (queues) every stanza sent once <enable/> has gone out, before <enabled/> too.
+    const acknowledged =
+      connection.sm.enabled || connection.sm.enableSent
+        ? new Promise<SendOutcome>((resolve) => {
+            const timer = setTimeout(() => {
+              this.#awaitingAck.delete(stanza);
+              resolve({ ok: false, reason: 'the server did not acknowledge the message in time', final: false });
+            }, ACK_TIMEOUT_MS);
+            this.#awaitingAck.set(stanza, (outcome) => (clearTimeout(timer), resolve(outcome)));
+          })
+        : undefined;
     try {
       await connection.entity.send(stanza);
     } catch (error) {
-      this.#awaitingAck.delete(message.id);
+      this.#awaitingAck.delete(stanza);
       return { ok: false, reason: explain(error), final: false };
     }
     // With stream management the server's ack is what "accepted" means; without it, the write is all we know.

@@ -72,6 +72,8 @@ declare module '@xmpp/iq/caller.js' {
   export interface IqCaller {
     request(stanza: Element, timeout?: number): Promise<Element>;
     get(child: Element, to?: string, timeout?: number): Promise<Element>;
+    /** Requests under way, by iq id. */
+    handlers: Map<string, { reject(reason: unknown): void }>;
   }
   export default function iqCaller(deps: { middleware: unknown; entity: unknown }): IqCaller;
 }
@@ -115,7 +117,11 @@ declare module '@xmpp/stream-management' {
   import type { EventEmitter } from 'node:events';
   export interface StreamManagement extends EventEmitter {
     enabled: boolean;
+    /** <enable/> went out and <enabled/> has not come back yet: stanzas sent now are counted. */
+    enableSent: boolean;
     id: string;
+    /** Stanzas sent and not yet acknowledged, oldest first. */
+    outbound_q: { stanza: import('@xmpp/xml').Element; stamp: string }[];
     timeout: number;
     requestAckInterval: number;
   }

@@ -15,7 +15,8 @@ export type XmppServer = Omit<ProsodyServer, 'restart'>;
 
 const EJABBERDCTL = '/usr/sbin/ejabberdctl';
 
-export async function startEjabberd(options: { domain?: string } = {}): Promise<XmppServer> {
+/** `archive`: whether accounts have a message archive (XEP-0313, mod_mam); default yes. */
+export async function startEjabberd(options: { domain?: string; archive?: boolean } = {}): Promise<XmppServer> {
   const domain = options.domain ?? 'ej.switchboard.test';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-ejabberd-'));
   fs.chmodSync(dir, 0o755);
@@ -51,7 +52,7 @@ modules:
   mod_disco: {}
   mod_ping: {}
   mod_offline: {}
-`,
+${options.archive === false ? '' : '  mod_mam: {db_type: mnesia, default: always}\n'}`,
   );
   // Erlang's distribution (which ejabberdctl talks over) listens on loopback only.
   fs.writeFileSync(path.join(dir, 'ejabberdctl.cfg'), 'ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0 -kernel inet_dist_use_interface {127,0,0,1}"\n');

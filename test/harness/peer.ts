@@ -7,7 +7,8 @@ import { firstMatch } from './wait';
 export interface Peer {
   readonly jid: string;
   setShow(show: 'away' | 'dnd' | 'xa' | 'chat' | undefined): Promise<void>;
-  say(to: string, body: string): Promise<void>;
+  /** Sends a chat message; with `originId`, one carrying that XEP-0359 origin-id (as a copy of an earlier one does). */
+  say(to: string, body: string, options?: { originId?: string }): Promise<void>;
   /** Resolves with the next (or an already received) message whose body matches. */
   receive(match: (body: string) => boolean, timeoutMs?: number): Promise<{ from: string; body: string; originId?: string }>;
   offline(): Promise<void>;
@@ -83,8 +84,9 @@ export async function startPeer(options: { service: string; domain: string; jid:
     async setShow(show) {
       await xmpp.send(show ? xml('presence', {}, xml('show', {}, show)) : xml('presence'));
     },
-    async say(to, body) {
-      await xmpp.send(xml('message', { to, type: 'chat' }, xml('body', {}, body)));
+    async say(to, body, options = {}) {
+      const originId = options.originId && xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: options.originId });
+      await xmpp.send(xml('message', { to, type: 'chat' }, xml('body', {}, body), ...(originId ? [originId] : [])));
     },
     async receive(match, timeoutMs = 15_000) {
       return firstMatch(received, (m) => match(m.body), arrivals, 'message', timeoutMs);

@@ -33,6 +33,8 @@ export interface ProsodyOptions {
   readonly domain?: string;
   /** Folder of the CA that signs the server's certificate; default: the run's test CA. */
   readonly caDir?: string;
+  /** Whether accounts have a message archive (XEP-0313, mod_mam); default yes, as most servers do. */
+  readonly archive?: boolean;
 }
 
 export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyServer> {
@@ -61,7 +63,9 @@ s2s_ports = { }
 component_ports = { }
 http_ports = { }
 https_ports = { }
-modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "offline"; "posix"; "smacks" }
+modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "offline"; "posix"; "smacks"${options.archive === false ? '' : '; "mam"'} }
+default_archive_policy = true
+archive_expires_after = "1d"
 modules_disabled = { "s2s" }
 authentication = "internal_hashed"
 storage = "internal"

@@ -7,6 +7,8 @@ export interface TcpProxy extends EventEmitter {
   readonly port: number;
   /** Stops passing the client's bytes on; emits 'held' when some are waiting. */
   hold(): void;
+  /** Stops passing the server's bytes on (its acks never reach the client); release() passes them. */
+  holdReplies(): void;
   release(): void;
   /** Drops every connection through the proxy, as a network failure does. */
   cut(): void;
@@ -16,7 +18,9 @@ export interface TcpProxy extends EventEmitter {
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const pairs = new Set<{ client: net.Socket; server: net.Socket }>();
   let holding = false;
+  let holdingReplies = false;
   const waiting: { server: net.Socket; data: Buffer }[] = [];
+  const waitingReplies: { client: net.Socket; data: Buffer }[] = [];
   const proxy = new EventEmitter() as TcpProxy;
   const listener = net.createServer((client) => {
     const server = net.connect(targetPort, '127.0.0.1');
@@ -28,7 +32,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
         proxy.emit('held');
       } else server.write(data);
     });
-    server.on('data', (data: Buffer) => client.write(data));
+    server.on('data', (data: Buffer) => (holdingReplies ? waitingReplies.push({ client, data }) : client.write(data)));
     const end = () => {
       pairs.delete(pair);
       client.destroy();
@@ -41,8 +45,11 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   return Object.assign(proxy, {
     port: (listener.address() as net.AddressInfo).port,
     hold: () => void (holding = true),
+    holdReplies: () => void (holdingReplies = true),
     release: () => {
       holding = false;
+      holdingReplies = false;
+      for (const { client, data } of waitingReplies.splice(0)) if (!client.destroyed) client.write(data);
       for (const { server, data } of waiting.splice(0)) if (!server.destroyed) server.write(data);
     },
     cut: () => {
