@@ -3,6 +3,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
 import manifest from './manifest.json';
@@ -42,7 +43,9 @@ class EmailMechanism implements Mechanism {
   #account: z.output<typeof accountSchema> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
-  #retryMs = MIN_RETRY_MS;
+  readonly #backoff = new Backoff({ baseMs: MIN_RETRY_MS, capMs: MAX_RETRY_MS });
+  /** The check under way: a failed send asking for one while it runs joins it, never starts a second loop. */
+  #checking: Promise<void> | undefined;
 
   constructor(ctx: MechanismContext) {
     this.#ctx = ctx;
@@ -66,14 +69,19 @@ class EmailMechanism implements Mechanism {
     void this.#check();
   }
 
-  /** Signs in once to know whether sending can work now; retries later when the server is away. */
-  async #check(): Promise<void> {
+  /** Signs in once to know whether sending can work now; retries later when the server is away. One check at a time. */
+  #check(): Promise<void> {
+    this.#checking ??= this.#checkOnce().finally(() => (this.#checking = undefined));
+    return this.#checking;
+  }
+
+  async #checkOnce(): Promise<void> {
     clearTimeout(this.#timer);
     if (this.#stopped || !this.#transport) return;
     this.#ctx.status({ state: 'connecting' });
     try {
       await this.#transport.verify();
-      this.#retryMs = MIN_RETRY_MS;
+      this.#backoff.reset();
       if (!this.#stopped) this.#ctx.status({ state: 'active' });
     } catch (error) {
       const { reason, final } = outcomeOf(error as SmtpError);
@@ -84,15 +92,15 @@ class EmailMechanism implements Mechanism {
       }
       this.#ctx.log.warn(`cannot reach the server (${reason}); trying again later`);
       this.#ctx.status({ state: 'connecting' });
-      // Back-off with jitter, so that a server coming back is not met by every client at once.
-      this.#timer = setTimeout(() => void this.#check(), this.#retryMs * (0.5 + Math.random() / 2));
-      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+      // Back-off with full jitter, so that a server coming back is not met by every client at once.
+      this.#timer = setTimeout(() => void this.#check(), this.#backoff.next());
     }
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    this.#backoff.reset();
     this.#transport?.close();
   }
 

@@ -1,13 +1,16 @@
 // The IRC delivery mechanism: private messages to nicks over TLS, presence by MONITOR or USERHOST
 // polling, ERR_NOSUCHNICK as a final failure, long messages split and paced for flood control.
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from 'irc-framework';
 import { lineBreak } from 'irc-framework/src/linebreak.js';
 import { z } from 'zod';
 import type { PresenceShow } from '../../shared/domain';
-import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import type { Mechanism, MechanismContext, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
+import { within } from '../common/within';
 import manifest from './manifest.json';
 import { VerifiedTlsTransport } from './transport';
 
@@ -34,6 +37,8 @@ const MIN_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 60_000;
 const LINE_BYTES = 400; // well inside 512 with the PRIVMSG prefix the server adds
 const BURST = 4;
+/** How long QUIT may take before the socket is cut. */
+const CLOSE_TIMEOUT_MS = 2_000;
 
 interface Pending {
   readonly nick: string;
@@ -47,9 +52,15 @@ class IrcMechanism implements Mechanism {
   #client: Client | undefined;
   #registered = false;
   #stopped = false;
-  #backoff = MIN_BACKOFF_MS;
+  readonly #backoff = new Backoff({ baseMs: MIN_BACKOFF_MS, capMs: MAX_BACKOFF_MS });
   #reconnectTimer: NodeJS.Timeout | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
+  /** Waits for the end of the MOTD before watching presence, at most a few seconds. */
+  #motdTimer: NodeJS.Timeout | undefined;
+  /** Ends the flood-control waits when the mechanism stops. */
+  #pacing = new AbortController();
+  /** The state last reported, so that a drop is reported once. */
+  #reported: MechanismStatus | undefined;
   #pings = 0;
   readonly #pending = new Map<string, Pending>();
   /** Flood control: when the next line may go, and how many went in the current burst. */
@@ -65,14 +76,23 @@ class IrcMechanism implements Mechanism {
   async start(): Promise<void> {
     this.#account = parseAccount(accountSchema, this.#ctx.account);
     this.#stopped = false;
+    this.#pacing = new AbortController();
     this.#ca = await readCaFile(this.#account.caFile);
     if (this.#stopped) return; // stopped while the file was read
     this.#connect();
   }
 
+  /** Reports a state once: a drop is one drop however many events tell of it. */
+  #status(status: MechanismStatus): void {
+    const last = this.#reported;
+    if (last?.state === status.state && (last as { reason?: string }).reason === (status as { reason?: string }).reason) return;
+    this.#reported = status;
+    this.#ctx.status(status);
+  }
+
   #connect(): void {
     const account = this.#account!;
-    this.#ctx.status({ state: 'connecting' });
+    this.#status({ state: 'connecting' });
     const client = new Client({ auto_reconnect: false, ping_interval: 30, ping_timeout: 60, message_max_length: LINE_BYTES });
     this.#client = client;
     // Events from a client we have replaced are ignored.
@@ -82,7 +102,8 @@ class IrcMechanism implements Mechanism {
         if (this.#client === client) fn(...args);
       };
     client.on('registered', mine(() => this.#onRegistered()));
-    client.on('close', mine(() => this.#onClose()));
+    // irc-framework tells of a closed socket twice, 'socket close' then 'close': one drop, one
+    // reconnect, so only the first is heard (it always comes, 'close' only when it will not reconnect).
     client.on('socket close', mine(() => this.#onClose()));
     client.on('irc error', mine((e: { error: string; nick?: string; reason?: string }) => this.#onIrcError(e)));
     client.on('pong', mine((e: { message?: string }) => this.#onPong(e.message)));
@@ -93,6 +114,17 @@ class IrcMechanism implements Mechanism {
     client.on('back', mine((e: { nick: string; self?: boolean }) => !e.self && this.#setPresence(e.nick, 'available')));
     client.on('unknown command', mine((c: { command: string; params: string[] }) => c.command === '302' && this.#onUserhost(c.params.at(-1) ?? '')));
     client.on('sasl failed', mine(() => this.#ctx.log.warn('SASL sign-in failed')));
+    // Before sign-in this is most often our own connection that just dropped, not yet noticed by the
+    // server: this attempt ends, and the next (after the back-off) finds the nick free. Left alone,
+    // sign-in would hang until the server's registration timeout.
+    client.on(
+      'nick in use',
+      mine(() => {
+        if (this.#registered) return;
+        this.#ctx.log.warn(`the nick ${account.nick} is in use; trying again`);
+        client.quit();
+      }),
+    );
     client.connect({
       host: account.host ?? account.server,
       port: account.port,
@@ -109,18 +141,19 @@ class IrcMechanism implements Mechanism {
 
   #onRegistered(): void {
     this.#registered = true;
-    this.#backoff = MIN_BACKOFF_MS;
-    this.#ctx.status({ state: 'active' });
+    this.#backoff.reset();
+    this.#status({ state: 'active' });
     // What the server offers (ISUPPORT) arrives after the welcome and before the end of the MOTD.
     const client = this.#client!;
     let begun = false;
     const begin = () => {
       if (begun || this.#client !== client) return;
       begun = true;
-      clearTimeout(fallback);
+      clearTimeout(this.#motdTimer);
       this.#watchPresence();
     };
-    const fallback = setTimeout(begin, 5_000);
+    clearTimeout(this.#motdTimer);
+    this.#motdTimer = setTimeout(begin, 5_000);
     client.once('motd', begin);
   }
 
@@ -206,31 +239,36 @@ class IrcMechanism implements Mechanism {
     this.#registered = false;
     this.#asked.length = 0; // questions on a closed connection get no answer
     clearTimeout(this.#pollTimer);
-    for (const [token, pending] of this.#pending) {
-      this.#pending.delete(token);
-      pending.resolve({ ok: false, reason: 'the connection dropped', final: false });
-    }
+    clearTimeout(this.#motdTimer);
+    this.#failPending('the connection dropped');
     if (this.#stopped) return;
     if (wasUp) this.#ctx.log.warn('connection dropped; reconnecting');
-    this.#ctx.status({ state: 'connecting' });
+    this.#status({ state: 'connecting' });
     for (const nick of this.#presence.keys()) this.#presence.delete(nick);
     clearTimeout(this.#reconnectTimer);
-    const delay = this.#backoff * (0.5 + Math.random() / 2);
-    this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
     this.#reconnectTimer = setTimeout(() => {
       if (this.#stopped) return;
       this.#client?.removeAllListeners();
       this.#connect();
-    }, delay);
+    }, this.#backoff.next());
+  }
+
+  #failPending(reason: string): void {
+    for (const [token, pending] of this.#pending) {
+      this.#pending.delete(token);
+      pending.resolve({ ok: false, reason, final: false });
+    }
   }
 
   /** Paces lines: a burst, then one per interval, in order, so flood control never trips. */
   #queueLine(write: () => void): Promise<void> {
     const interval = this.#account?.lineIntervalMs ?? 500;
+    const pacing = this.#pacing.signal;
     this.#lines = this.#lines.then(async () => {
       const now = Date.now();
       if (now >= this.#nextLineAt + interval * BURST) this.#burst = 0; // quiet long enough: a new burst
-      if (this.#burst >= BURST && now < this.#nextLineAt) await new Promise((r) => setTimeout(r, this.#nextLineAt - now));
+      if (this.#burst >= BURST && now < this.#nextLineAt) await delay(this.#nextLineAt - now, undefined, { signal: pacing }).catch(() => undefined);
+      if (pacing.aborted) return; // stopped: lines queued before are not sent
       this.#burst += 1;
       this.#nextLineAt = Math.max(Date.now(), this.#nextLineAt) + interval;
       write();
@@ -242,14 +280,22 @@ class IrcMechanism implements Mechanism {
     this.#stopped = true;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#pollTimer);
+    clearTimeout(this.#motdTimer);
+    this.#pacing.abort();
+    this.#failPending('Switchboard is stopping');
     const client = this.#client;
     this.#client = undefined;
+    this.#registered = false;
     if (client?.connected) {
-      const closed = once(client, 'close').catch(() => undefined);
+      const closed = once(client, 'socket close').catch(() => undefined);
       client.quit('Switchboard closing');
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+      await within(closed, CLOSE_TIMEOUT_MS);
     }
+    // A connection still being made, or a server that did not close in time, leaves no socket behind.
+    client?.connection.transport?.disposeSocket();
     client?.removeAllListeners();
+    this.#backoff.reset();
+    this.#reported = undefined;
   }
 
   async send(address: string, message: OutgoingMessage): Promise<SendOutcome> {
@@ -266,12 +312,9 @@ class IrcMechanism implements Mechanism {
     for (const line of lines) void this.#queueLine(() => client.raw('PRIVMSG', nick, line));
     // The server answers in order: a 401 for this nick before our PONG means nobody received it.
     void this.#queueLine(() => client.raw('PING', token));
-    const timeout = new Promise<SendOutcome>((resolve) =>
-      setTimeout(() => resolve({ ok: false, reason: 'the server did not confirm in time', final: false }), 15_000 + lines.length * (this.#account?.lineIntervalMs ?? 500)),
-    );
-    const result = await Promise.race([outcome, timeout]);
+    const result = await within(outcome, 15_000 + lines.length * (this.#account?.lineIntervalMs ?? 500));
     this.#pending.delete(token);
-    return result;
+    return result ?? { ok: false, reason: 'the server did not confirm in time', final: false };
   }
 }
 

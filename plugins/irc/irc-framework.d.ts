@@ -12,6 +12,8 @@ declare module 'irc-framework' {
     ping(message?: string): void;
     quit(message?: string): void;
     addMonitor(target: string): void;
+    /** The connection of the moment; its transport holds the socket. */
+    connection: { transport: { disposeSocket(): void } | null };
   }
 }
 declare module 'irc-framework/src/transports/net.js' {

@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
 import manifest from './manifest.json';
@@ -48,7 +49,11 @@ class SmsMechanism implements Mechanism {
   #callbackUrl = '';
   readonly #token = randomBytes(16).toString('hex');
   #timer: NodeJS.Timeout | undefined;
-  #retryMs = MIN_RETRY_MS;
+  readonly #backoff = new Backoff({ baseMs: MIN_RETRY_MS, capMs: MAX_RETRY_MS });
+  /** The check under way: a failed page asking for one while it runs joins it, never starts a second loop. */
+  #checking: Promise<void> | undefined;
+  /** Ends the gateway requests under way when the mechanism stops. */
+  #requests = new AbortController();
   #stopped = false;
 
   constructor(ctx: MechanismContext) {
@@ -58,6 +63,7 @@ class SmsMechanism implements Mechanism {
   async start(): Promise<void> {
     this.#account = parseAccount(accountSchema, this.#ctx.account);
     this.#stopped = false;
+    this.#requests = new AbortController();
     this.#ca = await readCaFile(this.#account.caFile);
     if (this.#stopped) return; // stopped while the file was read
     await this.#listenForReports(this.#account.callbackPort);
@@ -125,7 +131,7 @@ class SmsMechanism implements Mechanism {
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     const client = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = client.get(url, { timeout: 15_000, ...(this.#ca && { ca: this.#ca }) }, (res) => {
+      const req = client.get(url, { timeout: 15_000, signal: this.#requests.signal, ...(this.#ca && { ca: this.#ca }) }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk.slice(0, 1000)));
@@ -136,26 +142,32 @@ class SmsMechanism implements Mechanism {
     });
   }
 
-  /** Asks the gateway anything: any HTTP answer means it is there. */
-  async #check(): Promise<void> {
+  /** Asks the gateway anything: any HTTP answer means it is there. One check at a time. */
+  #check(): Promise<void> {
+    this.#checking ??= this.#checkOnce().finally(() => (this.#checking = undefined));
+    return this.#checking;
+  }
+
+  async #checkOnce(): Promise<void> {
     clearTimeout(this.#timer);
     if (this.#stopped) return;
     try {
       await this.#request({});
-      this.#retryMs = MIN_RETRY_MS;
+      this.#backoff.reset();
       if (!this.#stopped) this.#ctx.status({ state: 'active' });
     } catch (error) {
       if (this.#stopped) return;
       this.#ctx.status({ state: 'connecting' });
       this.#ctx.log.warn(`cannot reach the gateway (${(error as Error).message}); trying again later`);
-      this.#timer = setTimeout(() => void this.#check(), this.#retryMs * (0.5 + Math.random() / 2));
-      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+      this.#timer = setTimeout(() => void this.#check(), this.#backoff.next());
     }
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    this.#requests.abort();
+    this.#backoff.reset();
     const server = this.#callback;
     this.#callback = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -180,6 +192,7 @@ class SmsMechanism implements Mechanism {
       if (status === 202 || status === 200) return { ok: true, level: 'accepted' };
       return { ok: false, reason: `the gateway answered ${status}: ${body.slice(0, 200)}`, final: status >= 400 && status < 500 };
     } catch (error) {
+      if (this.#stopped) return { ok: false, reason: 'Switchboard is stopping', final: false };
       void this.#check();
       return { ok: false, reason: (error as Error).message, final: false };
     }
