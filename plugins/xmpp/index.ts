@@ -39,6 +39,9 @@ const ACK_TIMEOUT_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 20_000;
 
 /** Errors that retrying will not cure: the user has to change something. */
+/** How many refused sign-ins in a row make the refusal final. */
+const SIGN_IN_TRIES = 3;
+
 function isFinal(error: unknown): boolean {
   const e = error as { name?: string; code?: string };
   return error instanceof UnsafeServerError || e?.name === 'SASLError' || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/.test(String(e?.code ?? ''));
@@ -63,6 +66,8 @@ class XmppMechanism implements Mechanism {
   readonly #backoff = new Backoff({ baseMs: MIN_BACKOFF_MS, capMs: MAX_BACKOFF_MS });
   /** The state last reported, so that one drop is reported once however many paths notice it. */
   #reported: MechanismStatus | undefined;
+  /** Sign-ins refused in a row (see SIGN_IN_TRIES). */
+  #refusals = 0;
   /** bare address → resource → show */
   readonly #resources = new Map<string, Map<string, PresenceShow>>();
   /**
@@ -146,7 +151,11 @@ class XmppMechanism implements Mechanism {
         await within(entity.disconnect().catch(() => undefined), CLOSE_TIMEOUT_MS);
         connection.cut();
       }
-      if (isFinal(error)) {
+      // A refused sign-in is final only when it holds: under a connection cut mid-sign-in, Prosody was
+      // seen refusing the SCRAM exchange of a right password once, which would leave the account off
+      // for good. A wrong password is refused again at once, so it ends the same a few seconds later.
+      const refusedSignIn = (error as { name?: string } | undefined)?.name === 'SASLError';
+      if (isFinal(error) && (!refusedSignIn || ++this.#refusals >= SIGN_IN_TRIES)) {
         this.#status({ state: 'inactive', reason: explain(error) });
         return;
       }
@@ -164,6 +173,7 @@ class XmppMechanism implements Mechanism {
       return;
     }
     this.#online = true;
+    this.#refusals = 0;
     this.#backoff.reset();
     this.#status({ state: 'active' });
     if (resumed) {
