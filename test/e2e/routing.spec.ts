@@ -9,18 +9,13 @@ import { startHostProcess, type HostProcess } from '../harness/host-process';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { startTcpProxy } from '../harness/tcp-proxy';
-import { expectNoLeaks } from './world';
+import { expectNoLeaks, stopAfterTest } from './world';
 
 let server: ProsodyServer;
 let host: HostProcess | undefined;
 const peers: Peer[] = [];
 
-test.afterEach(async ({}, testInfo) => {
-  if (host && testInfo.status !== testInfo.expectedStatus) fs.writeFileSync(testInfo.outputPath('host.log'), host.output());
-  await host?.kill('SIGTERM');
-  await Promise.all(peers.splice(0).map((p) => p.offline()));
-  await server?.stop();
-});
+test.afterEach(({}, testInfo) => stopAfterTest(testInfo, host, peers, server));
 
 test('the sender decides before paging, retries, accepts a stranger and reads the diagnostics', async ({ page }) => {
   server = await startProsody({ domain: 'route.switchboard.test' });

@@ -8,17 +8,13 @@ import { expect, test, type Locator } from '@playwright/test';
 import { startHostProcess, type HostProcess } from '../harness/host-process';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
+import { stopAfterTest } from './world';
 
 let server: ProsodyServer | undefined;
 let host: HostProcess | undefined;
 const peers: Peer[] = [];
 
-test.afterEach(async ({}, testInfo) => {
-  if (host && testInfo.status !== testInfo.expectedStatus) fs.writeFileSync(testInfo.outputPath('host.log'), host.output());
-  await host?.kill('SIGTERM');
-  await Promise.all(peers.splice(0).map((p) => p.offline()));
-  await server?.stop();
-});
+test.afterEach(({}, testInfo) => stopAfterTest(testInfo, host, peers, server));
 
 /**
  * Where the app's own characters on the same line as an outside text are drawn, relative to it: each

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import type { HostProcess } from '../harness/host-process';
+import type { Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
 
 export interface World {
@@ -59,4 +61,12 @@ async function visibleWords(page: Page): Promise<string> {
 export async function expectNoLeaks(page: Page, world: Pick<World, 'secrets'>): Promise<void> {
   const words = await visibleWords(page);
   for (const secret of world.secrets) expect(words, `the window shows "${secret}"`).not.toContain(secret.toLowerCase());
+}
+
+/** After each test: the host's log kept beside the screenshot when the test failed, then everything it started stopped. */
+export async function stopAfterTest(testInfo: TestInfo, host: HostProcess | undefined, peers: Peer[], server: ProsodyServer | undefined): Promise<void> {
+  if (host && testInfo.status !== testInfo.expectedStatus) fs.writeFileSync(testInfo.outputPath('host.log'), host.output());
+  await host?.kill('SIGTERM');
+  await Promise.all(peers.splice(0).map((p) => p.offline()));
+  await server?.stop();
 }
