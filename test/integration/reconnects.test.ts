@@ -9,9 +9,9 @@ import xmpp from '../../plugins/xmpp/index';
 import type { Connection } from '../../plugins/xmpp/connection';
 import type { Mechanism, SendOutcome } from '../../shared/mechanism';
 import { startIrcPeer, startNgircd } from '../harness/ngircd';
-import { startPeer } from '../harness/peer';
 import { startProsody } from '../harness/prosody';
 import { recorder, type Recorder } from '../harness/recorder';
+import { xmppBehindProxy } from '../harness/xmpp-behind-proxy';
 import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy';
 
 const CUTS = 20;
@@ -89,13 +89,7 @@ describe('a stopped mechanism', () => {
 
 describe('xmpp on Prosody: twenty cuts', () => {
   it('resumes after each cut with one reconnect, and listeners and timers do not pile up', async () => {
-    const server = await startProsody();
-    const proxy = await startTcpProxy(server.port);
-    const me = server.createAccount('me');
-    const other = server.createAccount('friend');
-    const peer = await startPeer({ service: server.service, domain: server.domain, ...other });
-    const rec = recorder({ jid: me.jid, password: me.password, service: `xmpp://127.0.0.1:${proxy.port}`, caFile: server.caFile }, [other.jid]);
-    const mechanism = xmpp().create(rec.context);
+    const { server, proxy, me, other, peer, rec, mechanism } = await xmppBehindProxy();
     const connection = () => (mechanism as unknown as { connection: Connection }).connection;
     const resumptions = () => rec.logs.filter((l) => l.includes('session resumed')).length;
     /** The long-lived emitters (the client, its socket of the moment, stream management), and the timers. */

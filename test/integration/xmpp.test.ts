@@ -9,7 +9,7 @@ import type { Mechanism } from '../../shared/mechanism';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { recorder, type Recorder } from '../harness/recorder';
-import { startTcpProxy } from '../harness/tcp-proxy';
+import { xmppBehindProxy } from '../harness/xmpp-behind-proxy';
 import { once } from 'node:events';
 
 const last = (r: Recorder) => r.statuses.at(-1)?.state;
@@ -126,13 +126,7 @@ describe('xmpp mechanism against a server whose certificate the user does not tr
 
 describe('xmpp stream management (XEP-0198) on Prosody', () => {
   it('counts a message accepted only when the server acknowledges it, and resumes the session after a network drop', async () => {
-    const server = await startProsody();
-    const proxy = await startTcpProxy(server.port);
-    const me = server.createAccount('me');
-    const other = server.createAccount('friend');
-    const peer = await startPeer({ service: server.service, domain: server.domain, ...other });
-    const rec = recorder({ jid: me.jid, password: me.password, service: `xmpp://127.0.0.1:${proxy.port}`, caFile: server.caFile }, [other.jid]);
-    const mechanism = xmpp().create(rec.context);
+    const { server, proxy, me, other, peer, rec, mechanism } = await xmppBehindProxy();
     try {
       await mechanism.start();
       await rec.until(() => rec.statuses.at(-1)?.state === 'active', 20_000, 'active');
