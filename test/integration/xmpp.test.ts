@@ -61,6 +61,9 @@ describe('xmpp mechanism on Prosody', () => {
 
   it('reports the connection lost when the server dies, and reconnects by itself', async () => {
     const before = rec.statuses.length;
+    // The peer signs off first: the stock client left to reconnect by itself would later come back
+    // under the same resource and push out the peer started below.
+    await peer!.offline();
     await server.kill();
     await rec.until(() => rec.statuses.slice(before).some((s) => s.state === 'connecting'), 20_000, 'drop noticed');
     expect(await mechanism!.send(other.jid, { id: 'msg-2', body: 'while down' })).toMatchObject({ ok: false, final: false });
