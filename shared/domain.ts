@@ -116,6 +116,8 @@ export interface AttemptView {
   readonly endedAt?: number;
   readonly outcome: AttemptOutcome;
   readonly detail?: string;
+  /** The send failed, but the message may have reached the server (it left, and no answer came). */
+  readonly fateUnknown?: boolean;
 }
 
 /** A message with its attempts, for the diagnostics view. */

@@ -17,7 +17,13 @@ export type ResendNote = 'found-in-archive' | 'possibly-duplicated';
 /** What a mechanism says about one send. `final: false` means trying again later may work. */
 export type SendOutcome =
   | { readonly ok: true; readonly level: 'accepted' | 'delivered' | 'read'; readonly note?: ResendNote }
-  | { readonly ok: false; readonly reason: string; readonly final: boolean };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly final: boolean;
+      /** The message may have reached the server all the same (it left, and no answer came): a resend looks first. */
+      readonly maybeSent?: boolean;
+    };
 
 export interface OutgoingMessage {
   /** Stable id of the message, passed on so that a peer can drop duplicates. */
@@ -33,6 +39,8 @@ export interface OutgoingMessage {
    * gateway's message id) checks before sending again, and says what it did in the outcome's `note`.
    */
   readonly resend?: boolean;
+  /** With `resend`: when the earliest of those sends began (ms since 1970), so that a lookup need go no further back. */
+  readonly firstSentAt?: number;
 }
 
 /** A message someone sent us. The ids let the core show a message that came twice (or two ways) once. */

@@ -91,9 +91,10 @@ export class AttemptRunner {
       }
       // An earlier send there whose fate is unknown (cut short, unanswered) may have arrived: the
       // mechanism checks where it can, rather than sending a second copy.
-      const resend = store
+      const unknown = store
         .attempts(message.id)
-        .some((a) => a.mechanism === mechanism && (a.outcome === 'interrupted' || a.outcome === 'pending' || (a.outcome === 'expired' && a.detail === UNANSWERED)));
+        .filter((a) => a.mechanism === mechanism && (a.fateUnknown || a.outcome === 'interrupted' || a.outcome === 'pending' || (a.outcome === 'expired' && a.detail === UNANSWERED)));
+      const resend = unknown.length > 0;
       const attemptId = store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism });
       this.changed(attemptId);
       const senderName = this.#deps.senderName();
@@ -102,7 +103,7 @@ export class AttemptRunner {
         body: message.body,
         addressSettings: to.settings,
         ...(senderName !== undefined && { senderName }),
-        ...(resend && { resend: true }),
+        ...(resend && { resend: true, firstSentAt: Math.min(...unknown.map((a) => a.startedAt)) }),
       });
       // Only stopping cuts a send short; its answer after the delivery ended is still evidence. What the
       // server did with a send cut short is unknown: the next start sends again, with the same id.
@@ -119,7 +120,7 @@ export class AttemptRunner {
         const note = outcome.note && noteWords[outcome.note];
         const detail = late ? ['accepted after the delivery ended', note].filter(Boolean).join('; ') : note;
         store.endAttempt(attemptId, outcome.level, detail);
-      } else if (store.attempt(attemptId)?.outcome === 'pending') store.endAttempt(attemptId, 'failed', outcome.reason);
+      } else if (store.attempt(attemptId)?.outcome === 'pending') store.endAttempt(attemptId, 'failed', outcome.reason, outcome.maybeSent);
       else store.noteAttempt(attemptId, `${UNANSWERED}; then it failed: ${outcome.reason}`);
       this.changed(attemptId);
       if (late) {

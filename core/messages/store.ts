@@ -33,6 +33,7 @@ interface AttemptRow {
   ended_at: number | null;
   outcome: Outcome;
   detail: string | null;
+  fate_unknown: number;
 }
 
 const toView = (r: MessageRow): MessageView => ({
@@ -60,6 +61,7 @@ const toAttempt = (r: AttemptRow): AttemptView => ({
   outcome: r.outcome,
   ...(r.ended_at !== null && { endedAt: r.ended_at }),
   ...(r.detail !== null && { detail: r.detail }),
+  ...(r.fate_unknown === 1 && { fateUnknown: true }),
 });
 
 const columns: Record<keyof MessagePatch, string> = {
@@ -168,13 +170,13 @@ export class MessageStore {
     return Number(result.lastInsertRowid);
   }
 
-  endAttempt(id: number, outcome: Outcome, detail?: string): void {
+  endAttempt(id: number, outcome: Outcome, detail?: string, fateUnknown = false): void {
     // A receipt may have arrived before the server's ack: never downgrade what the device confirmed.
     this.#db
       .prepare(
-        "UPDATE attempts SET outcome = CASE WHEN outcome IN ('delivered', 'read') AND ? = 'accepted' THEN outcome ELSE ? END, ended_at = ?, detail = COALESCE(?, detail) WHERE id = ?",
+        "UPDATE attempts SET outcome = CASE WHEN outcome IN ('delivered', 'read') AND ? = 'accepted' THEN outcome ELSE ? END, ended_at = ?, detail = COALESCE(?, detail), fate_unknown = MAX(fate_unknown, ?) WHERE id = ?",
       )
-      .run(outcome, outcome, Date.now(), detail ?? null, id);
+      .run(outcome, outcome, Date.now(), detail ?? null, fateUnknown ? 1 : 0, id);
   }
 
   noteAttempt(id: number, detail: string): void {

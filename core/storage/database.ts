@@ -60,6 +60,9 @@ export const migrations: readonly string[] = [
      PRIMARY KEY (contact_id, remote_id)
    );
    CREATE INDEX incoming_ids_by_message ON incoming_ids (message_id);`,
+  // 5: a failed attempt whose message may have reached the server all the same (the connection was
+  //    lost before the server's count said): a later send on that mechanism looks for it first
+  `ALTER TABLE attempts ADD COLUMN fate_unknown INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function openDatabase(directory: string): Db {

@@ -110,6 +110,29 @@ describe('an attempt', () => {
     expect(w.attempts().at(-1)).toEqual(['accepted', 'found in the archive, not sent again']);
   });
 
+  it('after a failure that may have reached the server, is a resend that says since when; after one that did not, is not', async () => {
+    const w = await world();
+    const first = w.next();
+    const a = w.runner.run(w.run, w.step);
+    await first;
+    w.sends[0]!.answer({ ok: false, reason: 'the connection was lost before the message reached the server', final: false });
+    await a;
+    const second = w.next();
+    const b = w.runner.run(w.run, w.step);
+    await second;
+    expect(w.sends[1]!.message, 'certainly not received: a plain send').not.toHaveProperty('resend');
+    w.sends[1]!.answer({ ok: false, reason: 'the connection was lost before the server confirmed the message', final: false, maybeSent: true });
+    await b;
+    const lost = w.store.attempts('m1')[1]!;
+    expect(lost).toMatchObject({ outcome: 'failed', fateUnknown: true });
+    const third = w.next();
+    const c = w.runner.run(w.run, w.step);
+    await third;
+    expect(w.sends[2]!.message).toMatchObject({ id: 'm1', resend: true, firstSentAt: lost.startedAt });
+    w.sends[2]!.answer({ ok: true, level: 'accepted', note: 'found-in-archive' });
+    expect(await c).toEqual({ ok: true, level: 'accepted' });
+  });
+
   it('answered after its delivery ended is recorded as accepted and passed on as evidence', async () => {
     const w = await world();
     const sent = w.next();
