@@ -11,13 +11,16 @@ const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const NS_RSM = 'http://jabber.org/protocol/rsm';
 const NS_FORWARD = 'urn:xmpp:forward:0';
 const NS_DATA = 'jabber:x:data';
+const NS_DELAY = 'urn:xmpp:delay';
 export const NS_SID = 'urn:xmpp:sid:0';
 
-/** How far back a lost copy is looked for: the core gives up on a message long before. */
+/** How far back a lost copy is looked for when the core does not say when it was first sent. */
 const WINDOW_MS = 24 * 60 * 60 * 1000;
-const PAGE_SIZE = 50;
-/** Bounds the lookup on a very busy conversation; past it the copy counts as not found. */
-const MAX_PAGES = 10;
+/** The server's clock may differ from ours: a copy is looked for this much before we sent it. */
+const SKEW_MS = 30_000;
+const PAGE_SIZE = 100;
+/** Bounds one sweep on a very busy account; past it a copy counts as not found (and is resent, marked). */
+const MAX_PAGES = 40;
 const QUERY_TIMEOUT_MS = 15_000;
 
 /** The server has no archive for the account: nothing can be looked up. */
@@ -25,14 +28,33 @@ export class NoArchiveError extends Error {
   override readonly name = 'NoArchiveError';
 }
 
+interface Wanted {
+  readonly key: string;
+  readonly peer: string;
+  readonly since: number;
+  readonly resolve: (found: boolean) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const keyOf = (peer: string, originId: string) => `${peer} ${originId}`;
+
+/**
+ * Looks up copies in the archive. Lookups asked for together (every message whose fate a lost
+ * session left unknown) share one sweep of the archive, newest first, that ends once each is found
+ * or the sweep has gone back past the earliest of them: a hundred lookups cost a few pages, not a
+ * hundred queries whose results would flood the stream.
+ */
 export class Archive {
-  readonly #connection: Connection;
+  readonly #connection: () => Connection | undefined;
   readonly #own: string;
   /** Result collectors of the queries under way, by queryid. */
-  readonly #queries = new Map<string, (message: Element) => void>();
+  readonly #queries = new Map<string, (message: Element, stamp: number | undefined) => void>();
   #offered: boolean | undefined;
+  #waiting: Wanted[] = [];
+  #sweeping = false;
 
-  constructor(connection: Connection, ownJid: string) {
+  /** `connection` gives the connection of the moment: a lookup goes on whichever is current. */
+  constructor(connection: () => Connection | undefined, ownJid: string) {
     this.#connection = connection;
     this.#own = bareAddress(ownJid);
   }
@@ -51,57 +73,90 @@ export class Archive {
     if (!result) return false;
     const from = stanza.attrs.from;
     if (from && bareAddress(from) !== this.#own) return true;
-    const forwarded = result.getChild('forwarded', NS_FORWARD)?.getChild('message');
-    if (forwarded) this.#queries.get(result.attrs.queryid ?? '')?.(forwarded);
+    const forwarded = result.getChild('forwarded', NS_FORWARD);
+    const message = forwarded?.getChild('message');
+    const stamp = Date.parse(forwarded?.getChild('delay', NS_DELAY)?.attrs.stamp ?? '');
+    if (message) this.#queries.get(result.attrs.queryid ?? '')?.(message, Number.isNaN(stamp) ? undefined : stamp);
     return true;
+  }
+
+  #caller() {
+    const connection = this.#connection();
+    if (!connection) throw new Error('not connected');
+    return connection.iqCaller;
   }
 
   async #isOffered(): Promise<boolean> {
     if (this.#offered === undefined) {
-      const info = await this.#connection.iqCaller.get(xml('query', { xmlns: NS_DISCO_INFO }), this.#own, QUERY_TIMEOUT_MS);
+      const info = await this.#caller().get(xml('query', { xmlns: NS_DISCO_INFO }), this.#own, QUERY_TIMEOUT_MS);
       this.#offered = (info?.getChildren('feature') ?? []).some((f) => f.attrs.var === NS_MAM);
     }
     return this.#offered;
   }
 
   /**
-   * Whether the archive holds a message we sent to `peer` with this origin-id. Throws NoArchiveError
-   * where the server keeps none for the account, and the iq's error when the lookup itself failed.
+   * Whether the archive holds a message we sent to `peer` with this origin-id, first sent at `since`
+   * (ms; unknown: the last day). Throws NoArchiveError where the server keeps none for the account,
+   * and the query's error when the lookup itself failed.
    */
-  async holds(peer: string, originId: string): Promise<boolean> {
+  holds(peer: string, originId: string, since?: number): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ key: keyOf(peer, originId), peer, since: since ?? Date.now() - WINDOW_MS, resolve, reject });
+      void this.#sweepAll();
+    });
+  }
+
+  /** One sweep at a time; lookups asked for meanwhile share the next. */
+  async #sweepAll(): Promise<void> {
+    if (this.#sweeping) return;
+    this.#sweeping = true;
+    try {
+      while (this.#waiting.length) {
+        const batch = this.#waiting.splice(0);
+        try {
+          const found = await this.#sweep(batch);
+          for (const w of batch) w.resolve(found.has(w.key));
+        } catch (error) {
+          for (const w of batch) w.reject(error);
+        }
+      }
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  async #sweep(batch: readonly Wanted[]): Promise<Set<string>> {
     if (!(await this.#isOffered())) throw new NoArchiveError('the server keeps no archive for this account');
-    const start = new Date(Date.now() - WINDOW_MS).toISOString();
-    let found = false;
+    const wanted = new Set(batch.map((w) => w.key));
+    const peers = new Set(batch.map((w) => w.peer));
+    const from = Math.min(...batch.map((w) => w.since)) - SKEW_MS;
+    const found = new Set<string>();
     let before = '';
+    let reachedStart = false;
     // Newest first (RSM <before/>): a copy just lost is on the first page.
-    for (let page = 0; page < MAX_PAGES && !found; page++) {
+    for (let page = 0; page < MAX_PAGES && found.size < wanted.size && !reachedStart; page++) {
       const queryid = randomUUID();
-      this.#queries.set(queryid, (message) => {
+      this.#queries.set(queryid, (message, stamp) => {
+        if (stamp !== undefined && stamp < from) reachedStart = true;
         const ours = !message.attrs.from || bareAddress(message.attrs.from) === this.#own;
         const id = message.getChild('origin-id', NS_SID)?.attrs.id ?? message.attrs.id;
-        if (ours && id === originId && bareAddress(message.attrs.to ?? '') === peer) found = true;
+        const key = id && keyOf(bareAddress(message.attrs.to ?? ''), id);
+        if (ours && key && wanted.has(key)) found.add(key);
       });
       let fin: Element | undefined;
       try {
-        const answer = await this.#connection.iqCaller.request(
-          xml(
-            'iq',
-            { type: 'set' },
-            xml(
-            'query',
-            { xmlns: NS_MAM, queryid },
-            xml(
-              'x',
-              { xmlns: NS_DATA, type: 'submit' },
-              xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
-              xml('field', { var: 'with' }, xml('value', {}, peer)),
-              xml('field', { var: 'start' }, xml('value', {}, start)),
-            ),
-            xml('set', { xmlns: NS_RSM }, xml('max', {}, String(PAGE_SIZE)), xml('before', {}, before)),
-          ),
-          ),
-          QUERY_TIMEOUT_MS,
+        const fields = [
+          xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
+          ...(peers.size === 1 ? [xml('field', { var: 'with' }, xml('value', {}, [...peers][0]!))] : []),
+          xml('field', { var: 'start' }, xml('value', {}, new Date(from).toISOString())),
+        ];
+        const query = xml(
+          'query',
+          { xmlns: NS_MAM, queryid },
+          xml('x', { xmlns: NS_DATA, type: 'submit' }, ...fields),
+          xml('set', { xmlns: NS_RSM }, xml('max', {}, String(PAGE_SIZE)), xml('before', {}, before)),
         );
+        const answer = await this.#caller().request(xml('iq', { type: 'set' }, query), QUERY_TIMEOUT_MS);
         fin = answer.getChild('fin', NS_MAM);
       } finally {
         this.#queries.delete(queryid);

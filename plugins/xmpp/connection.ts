@@ -10,11 +10,11 @@ import resourceBinding from '@xmpp/resource-binding';
 import sasl from '@xmpp/sasl';
 import scramsha1 from '@xmpp/sasl-scram-sha-1';
 import streamFeatures from '@xmpp/stream-features';
-import streamManagement, { type StreamManagement } from '@xmpp/stream-management';
 import tcp from '@xmpp/tcp';
 import TlsSocket from '@xmpp/tls/lib/Socket.js';
 import xml from '@xmpp/xml';
 import SASLFactory from 'saslmechanisms';
+import { NS_SM, type StreamManagement } from './stream-management';
 import net from 'node:net';
 import tls from 'node:tls';
 
@@ -37,12 +37,11 @@ export interface ConnectionOptions {
   readonly timeoutMs?: number;
 }
 
+/** One connection to the server: a new xmpp.js client each time, so that nothing of one acts on the next. */
 export interface Connection {
   readonly entity: Client;
   readonly middleware: Middleware;
   readonly iqCaller: IqCaller;
-  /** XEP-0198: the server's acks, and resumption of the session after a drop. */
-  readonly sm: StreamManagement;
   /**
    * Resolves once stream management is settled for the session just opened: enabled, or not offered,
    * or not granted within a few seconds. Nothing may be sent before: stanzas crossing <enable/> on
@@ -59,9 +58,15 @@ export interface Connection {
   cut(): void;
 }
 
-const NS_SM = 'urn:xmpp:sm:3';
 
-export function createConnection(options: ConnectionOptions): Connection {
+/**
+ * A new connection for the session `sm` keeps (XEP-0198: the server's acks, and resumption after a
+ * drop). xmpp.js's sign-in steps wait for the server's answers with listeners that nothing ends when a
+ * connection drops: cut mid-STARTTLS, the old step would read the next connection's first answer and
+ * call the server unsafe; cut mid-SCRAM, it would answer the next challenge with the old nonce and the
+ * server would refuse the right password. On a client of their own, such leftovers talk to nobody.
+ */
+export function createConnection(options: ConnectionOptions, sm: StreamManagement): Connection {
   const entity = new Client({ service: options.service, domain: options.domain, timeout: options.timeoutMs ?? 10_000 });
   tcp({ entity });
   const mw = middleware({ entity });
@@ -70,10 +75,13 @@ export function createConnection(options: ConnectionOptions): Connection {
   const callee = iqCallee({ middleware: mw, entity });
   callee.get('urn:xmpp:ping', 'ping', () => ({}));
 
+  /** The TCP socket under TLS, once STARTTLS began. */
+  let plain: net.Socket | undefined;
   // Order matters: stream features are offered to these handlers in this order.
   features.use('starttls', NS_TLS, async ({ entity: e }) => {
     const socket = e.socket;
     if (!(socket instanceof net.Socket) || socket instanceof tls.TLSSocket) throw new UnsafeServerError('TLS was offered twice');
+    plain = socket;
     const answer = await e.sendReceive(xml('starttls', { xmlns: NS_TLS }));
     if (!answer.is('proceed', NS_TLS)) throw new UnsafeServerError('the server would not start TLS');
     const secure = new TlsSocket();
@@ -91,23 +99,13 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (!mechanisms.includes(SCRAM)) throw new UnsafeServerError(`the server does not offer ${SCRAM} sign-in`);
     await authenticate({ username: options.username, password: options.password }, SCRAM);
   });
-  // Notes whether the server offers stream management, before xmpp.js's own handler takes the feature.
+  // Notes whether the server offers stream management on the stream just opened.
   let offered = false;
-  features.use('sm', NS_SM, (_ctx, next) => ((offered = true), next()));
   mw.use((ctx, next) => {
-    if (ctx.stanza.is('features', 'http://etherx.jabber.org/streams') && !ctx.stanza.getChild('sm', NS_SM)) offered = false;
+    if (ctx.stanza.is('features', 'http://etherx.jabber.org/streams')) offered = !!ctx.stanza.getChild('sm', NS_SM);
     return next();
   });
-  const sm = streamManagement({ streamFeatures: features, entity, middleware: mw });
-  // xmpp.js sets sm.enabled without an event: turn the assignment into one.
-  let enabled = false;
-  Object.defineProperty(sm, 'enabled', {
-    get: () => enabled,
-    set: (value: boolean) => {
-      enabled = value;
-      if (value) sm.emit('sb:enabled');
-    },
-  });
+  sm.attach(entity, features);
   resourceBinding({ iqCaller: caller, streamFeatures: features }, options.resource);
   // A request under way when the connection drops is answered by nobody: it fails now, instead of
   // keeping its handler and timer for the library's 30 s.
@@ -118,20 +116,19 @@ export function createConnection(options: ConnectionOptions): Connection {
     }
   });
   const smSettled = async () => {
-    if (!offered || enabled) return;
+    if (!offered || sm.enabled) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, 5_000);
+      // The stream management's own wait for the server's answer ends first; this limit is a backstop.
+      const timer = setTimeout(done, 15_000);
       function done() {
         clearTimeout(timer);
-        sm.off('sb:enabled', done);
+        sm.off('settled', done);
         entity.off('disconnect', done);
         resolve();
       }
-      sm.on('sb:enabled', done);
+      sm.on('settled', done);
       entity.on('disconnect', done); // a dropped connection settles nothing more
     });
-    // xmpp.js resets its counter right after setting the flag: let that happen first.
-    await new Promise((resolve) => setImmediate(resolve));
   };
   const ready = (timeoutMs: number, signal?: AbortSignal) =>
     new Promise<'online' | 'resumed'>((resolve, reject) => {
@@ -158,10 +155,13 @@ export function createConnection(options: ConnectionOptions): Connection {
       if (signal?.aborted) aborted();
       else signal?.addEventListener('abort', aborted);
     });
-  const cut = () => {
-    // After STARTTLS the client's socket is @xmpp/tls's wrapper around the TLS socket.
-    const socket = entity.socket as (net.Socket & { socket?: net.Socket }) | null;
-    (socket?.socket ?? socket)?.destroy();
-  };
-  return { entity, middleware: mw, iqCaller: caller, sm, smSettled, ready, cut };
+  function cut() {
+    // After STARTTLS the client's socket is @xmpp/tls's wrapper around the TLS socket, which lets go of
+    // it (socket = null) once it closed; the plain socket under it is destroyed too, in case TLS never came up.
+    const socket = entity.socket as { socket?: { destroy?(): void } | null; destroy?(): void } | null;
+    socket?.socket?.destroy?.();
+    if (typeof socket?.destroy === 'function') socket.destroy();
+    plain?.destroy();
+  }
+  return { entity, middleware: mw, iqCaller: caller, smSettled, ready, cut };
 }

@@ -11,7 +11,8 @@ import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
 import { within } from '../common/within';
 import { Archive, NoArchiveError, NS_SID } from './archive';
-import { createConnection, UnsafeServerError, type Connection } from './connection';
+import { createConnection, UnsafeServerError, type Connection, type ConnectionOptions } from './connection';
+import { StreamManagement, type Fate } from './stream-management';
 import manifest from './manifest.json';
 import { bareAddress, bestShow, showFromXmpp } from './presence-map';
 
@@ -35,12 +36,11 @@ const MIN_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 /** How long a polite close (or stop) may take before the socket is cut. */
 const CLOSE_TIMEOUT_MS = 2_000;
-const ACK_TIMEOUT_MS = 30_000;
+/** Longer than a dead link takes to be found and the session resumed, so that the server's count decides. */
+const ACK_TIMEOUT_MS = 45_000;
 const CONNECT_TIMEOUT_MS = 20_000;
 
 /** Errors that retrying will not cure: the user has to change something. */
-/** How many refused sign-ins in a row make the refusal final. */
-const SIGN_IN_TRIES = 3;
 
 function isFinal(error: unknown): boolean {
   const e = error as { name?: string; code?: string };
@@ -57,17 +57,17 @@ function explain(error: unknown): string {
 class XmppMechanism implements Mechanism {
   readonly #ctx: MechanismContext;
   #account: XmppAccount | undefined;
+  /** The connection of the moment: a new one at each reconnect (see createConnection). */
   #connection: Connection | undefined;
+  #options: ConnectionOptions | undefined;
+  /** XEP-0198: the session, its counts and its unacknowledged stanzas, across connections. */
+  readonly #sm = new StreamManagement();
   #online = false;
   #stopped = false;
-  /** The server ended the stream itself (closed it, or a stream error such as a shutdown): no resumption. */
-  #endedByServer = false;
   #timer: NodeJS.Timeout | undefined;
   readonly #backoff = new Backoff({ baseMs: MIN_BACKOFF_MS, capMs: MAX_BACKOFF_MS });
   /** The state last reported, so that one drop is reported once however many paths notice it. */
   #reported: MechanismStatus | undefined;
-  /** Sign-ins refused in a row (see SIGN_IN_TRIES). */
-  #refusals = 0;
   /** bare address → resource → show */
   readonly #resources = new Map<string, Map<string, PresenceShow>>();
   /**
@@ -81,9 +81,14 @@ class XmppMechanism implements Mechanism {
     this.#ctx = ctx;
   }
 
-  /** The one connection of the mechanism's life, for diagnostics (tests look at its listeners across reconnects). */
+  /** The connection of the moment, for diagnostics (tests look at its listeners across reconnects). */
   get connection(): Connection | undefined {
     return this.#connection;
+  }
+
+  /** The session's stream management, for diagnostics (tests look at its listeners across reconnects). */
+  get streamManagement(): StreamManagement {
+    return this.#sm;
   }
 
   async start(): Promise<void> {
@@ -92,22 +97,38 @@ class XmppMechanism implements Mechanism {
     const ca = await readCaFile(account.caFile);
     if (this.#stopped) return; // stopped while the file was read
     const [username = '', domain = ''] = account.jid.split('@');
-    // One connection for the mechanism's life: reconnecting on the same one lets the session resume.
-    const connection = createConnection({ service: account.service ?? `xmpp://${domain}:5222`, domain, username, password: account.password, resource: account.resource, ca });
-    this.#connection = connection;
-    const archive = (this.#archive = new Archive(connection, account.jid));
-    const { entity, sm } = connection;
-    entity.on('error', (error: unknown) => this.#ctx.log.warn(`connection error: ${explain(error)}`));
-    entity.on('disconnect', () => this.#dropped());
-    entity.on('close', () => (this.#endedByServer = true));
-    entity.on('error', (error: { name?: string }) => void (error?.name === 'StreamError' && (this.#endedByServer = true)));
+    this.#options = { service: account.service ?? `xmpp://${domain}:5222`, domain, username, password: account.password, resource: account.resource, ca };
+    this.#archive = new Archive(() => this.#connection, account.jid);
+    const sm = this.#sm;
     sm.on('ack', (stanza: Element) => this.#settle(stanza, { ok: true, level: 'accepted' }));
-    // xmpp.js fails its queue when the session could not be resumed (or on stop): whether the server
-    // had the message is unknown, and a resend looks it up in the archive first.
-    sm.on('fail', (stanza: Element) => this.#settle(stanza, { ok: false, reason: 'the connection was lost before the server confirmed the message', final: false }));
+    // The session could not be resumed. Where the server's count says it never had the message, it
+    // goes again as new; where nothing is known, a resend looks in the archive first.
+    sm.on('fail', (stanza: Element, fate: Fate) =>
+      this.#settle(
+        stanza,
+        fate === 'not-received'
+          ? { ok: false, reason: 'the connection was lost before the message reached the server', final: false }
+          : { ok: false, reason: 'the connection was lost before the server confirmed the message', final: false, maybeSent: true },
+      ),
+    );
+    // An ack request went unanswered: the link is gone though the socket has not noticed.
+    sm.on('dead', () => this.#connection?.cut());
+    void this.#open();
+  }
+
+  /** A new connection for the session, wired to this mechanism; what an earlier one says is ignored. */
+  #connect(): Connection {
+    const connection = createConnection(this.#options!, this.#sm);
+    this.#connection = connection;
+    const current = () => this.#connection === connection;
+    const { entity } = connection;
+    // Listened to for good: a leftover step of this client may still fail once we have moved on.
+    entity.on('error', (error: unknown) => current() && this.#ctx.log.warn(`connection error: ${explain(error)}`));
+    entity.on('disconnect', () => current() && this.#dropped());
     connection.middleware.use((ctx, next) => {
+      if (!current()) return;
       try {
-        if (archive.take(ctx.stanza)) return; // a result of our own archive query, not a message
+        if (this.#archive?.take(ctx.stanza)) return; // a result of our own archive query, not a message
         this.#onStanza(ctx.stanza);
       } catch (error) {
         // A hostile or malformed stanza costs that stanza only.
@@ -115,7 +136,7 @@ class XmppMechanism implements Mechanism {
       }
       return next();
     });
-    void this.#open();
+    return connection;
   }
 
   #settle(stanza: Element, outcome: SendOutcome): void {
@@ -125,14 +146,15 @@ class XmppMechanism implements Mechanism {
     resolve(outcome);
   }
 
-  /** Opens (or reopens) the session; resumes it when the server kept it. */
+  /** Opens (or reopens) the session on a new connection; resumes it when the server kept it. */
   async #open(): Promise<void> {
-    const connection = this.#connection;
-    if (!connection || this.#stopped) return;
+    if (this.#stopped || !this.#options) return;
+    // Normally closed already; a socket left open would close under the next one's feet.
+    this.#connection?.cut();
+    const connection = this.#connect();
     const { entity } = connection;
     this.#status({ state: 'connecting' });
     let resumed = false;
-    this.#endedByServer = false;
     // Ends the wait for readiness if opening failed before it could: nothing of this attempt outlives it.
     const attempt = new AbortController();
     try {
@@ -147,15 +169,12 @@ class XmppMechanism implements Mechanism {
       // A socket that never opened (or already closed) has nothing to close; one that did is closed
       // briefly, without waiting out the library's long timeouts, and cut if it would not close: a
       // socket left open would later close under the next attempt's feet.
+      // A session the server may still keep is not closed politely, which would end it: the socket is cut.
       if (entity.status !== 'disconnect' && entity.status !== 'offline') {
-        await within(entity.disconnect().catch(() => undefined), CLOSE_TIMEOUT_MS);
+        if (!this.#sm.id) await within(entity.disconnect().catch(() => undefined), CLOSE_TIMEOUT_MS);
         connection.cut();
       }
-      // A refused sign-in is final only when it holds: under a connection cut mid-sign-in, Prosody was
-      // seen refusing the SCRAM exchange of a right password once, which would leave the account off
-      // for good. A wrong password is refused again at once, so it ends the same a few seconds later.
-      const refusedSignIn = (error as { name?: string } | undefined)?.name === 'SASLError';
-      if (isFinal(error) && (!refusedSignIn || ++this.#refusals >= SIGN_IN_TRIES)) {
+      if (isFinal(error)) {
         this.#status({ state: 'inactive', reason: explain(error) });
         return;
       }
@@ -173,7 +192,6 @@ class XmppMechanism implements Mechanism {
       return;
     }
     this.#online = true;
-    this.#refusals = 0;
     this.#backoff.reset();
     this.#status({ state: 'active' });
     if (resumed) {
@@ -265,17 +283,8 @@ class XmppMechanism implements Mechanism {
 
   #dropped(): void {
     // Sends the server had not acknowledged wait for the session's resumption: the server then says
-    // how many it had, xmpp.js resends only the others, and each is settled by its ack (or by 'fail'
-    // when the session is gone). A session that was never granted, or that the server ended, cannot
-    // resume: its sends fail now (their fate unknown). The stanzas of one never granted leave
-    // xmpp.js's queue, which would otherwise refuse the next <enable/>.
-    const sm = this.#connection?.sm;
-    if (sm && (!sm.id || this.#endedByServer)) {
-      const lost = sm.id ? sm.outbound_q.map((item) => item.stanza) : sm.outbound_q.splice(0).map((item) => item.stanza);
-      for (const stanza of lost) {
-        this.#settle(stanza, { ok: false, reason: 'the connection was lost before the server confirmed the message', final: false });
-      }
-    }
+    // how many it had, the stream management resends the others, and each is settled by its ack or
+    // failed with its fate (see stream-management.ts).
     if (!this.#online || this.#stopped) return;
     this.#online = false;
     this.#ctx.log.warn('connection dropped; reconnecting');
@@ -323,7 +332,7 @@ class XmppMechanism implements Mechanism {
     if (!message.resend) return this.#transmit(connection, to, message);
     // An earlier copy may have reached the server: the account's archive says whether it did.
     try {
-      if (await this.#archive!.holds(to, message.id)) return { ok: true, level: 'accepted', note: 'found-in-archive' };
+      if (await this.#archive!.holds(to, message.id, message.firstSentAt)) return { ok: true, level: 'accepted', note: 'found-in-archive' };
     } catch (error) {
       const e = error as { type?: string };
       // No archive, or one that refuses the query for good: nothing can be known, so it goes again.
@@ -347,12 +356,14 @@ class XmppMechanism implements Mechanism {
       xml('markable', { xmlns: NS_MARKERS }),
     );
     // xmpp.js counts (queues) every stanza sent once <enable/> has gone out, before <enabled/> too.
-    const acknowledged =
-      connection.sm.enabled || connection.sm.enableSent
-        ? new Promise<SendOutcome>((resolve) => {
+    const sm = this.#sm;
+    const acknowledged = sm.counting
+      ? new Promise<SendOutcome>((resolve) => {
             const timer = setTimeout(() => {
+              // Not resent by the stream management from now on: the core decides, and looks first.
+              sm.abandon(stanza);
               this.#awaitingAck.delete(stanza);
-              resolve({ ok: false, reason: 'the server did not acknowledge the message in time', final: false });
+              resolve({ ok: false, reason: 'the server did not acknowledge the message in time', final: false, maybeSent: true });
             }, ACK_TIMEOUT_MS);
             this.#awaitingAck.set(stanza, (outcome) => (clearTimeout(timer), resolve(outcome)));
           })
@@ -360,8 +371,9 @@ class XmppMechanism implements Mechanism {
     try {
       await connection.entity.send(stanza);
     } catch (error) {
-      this.#awaitingAck.delete(stanza);
-      return { ok: false, reason: explain(error), final: false };
+      // Counted by the stream management, it is settled by the server's count when the session resumes.
+      if (acknowledged) return acknowledged;
+      return { ok: false, reason: explain(error), final: false, maybeSent: true };
     }
     // With stream management the server's ack is what "accepted" means; without it, the write is all we know.
     return acknowledged ?? { ok: true, level: 'accepted' };

@@ -40,6 +40,7 @@ declare module '@xmpp/client-core' {
     send(element: Element): Promise<void>;
     sendReceive(element: Element, timeout?: number): Promise<Element>;
     isSecure(): boolean;
+    _ready(resumed: boolean): void;
     restart(): Promise<void>;
     _attachSocket(socket: unknown): void;
   }
@@ -112,18 +113,4 @@ declare module '@xmpp/client' {
   import type { Client } from '@xmpp/client-core';
   export { default as xml } from '@xmpp/xml';
   export function client(options: { service: string; domain: string; username?: string; password?: string; resource?: string }): Client;
-}
-declare module '@xmpp/stream-management' {
-  import type { EventEmitter } from 'node:events';
-  export interface StreamManagement extends EventEmitter {
-    enabled: boolean;
-    /** <enable/> went out and <enabled/> has not come back yet: stanzas sent now are counted. */
-    enableSent: boolean;
-    id: string;
-    /** Stanzas sent and not yet acknowledged, oldest first. */
-    outbound_q: { stanza: import('@xmpp/xml').Element; stamp: string }[];
-    timeout: number;
-    requestAckInterval: number;
-  }
-  export default function streamManagement(deps: { streamFeatures: unknown; entity: unknown; middleware: unknown }): StreamManagement;
 }

@@ -35,6 +35,10 @@ export interface ProsodyOptions {
   readonly caDir?: string;
   /** Whether accounts have a message archive (XEP-0313, mod_mam); default yes, as most servers do. */
   readonly archive?: boolean;
+  /** How long a dropped session is kept for resumption (XEP-0198); Prosody's default otherwise (10 min). */
+  readonly hibernationSeconds?: number;
+  /** Logs at debug level, for a test that waits on what the server did. */
+  readonly debugLog?: boolean;
 }
 
 export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyServer> {
@@ -71,7 +75,7 @@ authentication = "internal_hashed"
 storage = "internal"
 c2s_require_encryption = true
 allow_registration = false
-log = { { levels = { min = "${process.env.SB_PROSODY_DEBUG ? "debug" : "info"}" }, to = "file", filename = ${JSON.stringify(logFile)} } }
+${options.hibernationSeconds === undefined ? '' : `smacks_hibernation_time = ${options.hibernationSeconds}\n`}log = { { levels = { min = "${options.debugLog || process.env.SB_PROSODY_DEBUG ? "debug" : "info"}" }, to = "file", filename = ${JSON.stringify(logFile)} } }
 VirtualHost ${JSON.stringify(domain)}
   ssl = { key = ${JSON.stringify(certs.keyFile)}, certificate = ${JSON.stringify(certs.certFile)} }
 `,
@@ -107,4 +111,21 @@ VirtualHost ${JSON.stringify(domain)}
       await terminate('SIGTERM');
     },
   };
+}
+
+/** Resolves once a server's log file has a line matching `pattern` (woken by the file's changes). */
+export async function untilLogged(file: string, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+  const has = () => fs.existsSync(file) && pattern.test(fs.readFileSync(file, 'utf8'));
+  if (has()) return;
+  await new Promise<void>((resolve, reject) => {
+    const watcher = fs.watch(path.dirname(file), () => has() && done());
+    const timer = setTimeout(() => done(new Error(`Prosody never logged ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    function done(error?: Error) {
+      watcher.close();
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve();
+    }
+    if (has()) done(); // written between the first look and the watch
+  });
 }

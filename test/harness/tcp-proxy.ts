@@ -12,6 +12,11 @@ export interface TcpProxy extends EventEmitter {
   release(): void;
   /** Drops every connection through the proxy, as a network failure does. */
   cut(): void;
+  /**
+   * Drops the next connection once the server has sent it `chunks` reads' worth of bytes: a cut at a
+   * chosen step of a handshake (TLS, signing in, resuming) that a timer could not aim at.
+   */
+  cutNextAfter(chunks: number): void;
   close(): Promise<void>;
 }
 
@@ -21,18 +26,26 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   let holdingReplies = false;
   const waiting: { server: net.Socket; data: Buffer }[] = [];
   const waitingReplies: { client: net.Socket; data: Buffer }[] = [];
+  let cutAfter: number | undefined;
   const proxy = new EventEmitter() as TcpProxy;
   const listener = net.createServer((client) => {
     const server = net.connect(targetPort, '127.0.0.1');
     const pair = { client, server };
     pairs.add(pair);
+    const limit = cutAfter;
+    cutAfter = undefined;
+    let replies = 0;
     client.on('data', (data: Buffer) => {
       if (holding) {
         waiting.push({ server, data });
         proxy.emit('held');
       } else server.write(data);
     });
-    server.on('data', (data: Buffer) => (holdingReplies ? waitingReplies.push({ client, data }) : client.write(data)));
+    server.on('data', (data: Buffer) => {
+      if (holdingReplies) waitingReplies.push({ client, data });
+      else client.write(data);
+      if (limit !== undefined && ++replies >= limit) setImmediate(() => (client.destroy(), server.destroy()));
+    });
     const end = () => {
       pairs.delete(pair);
       client.destroy();
@@ -52,6 +65,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       for (const { client, data } of waitingReplies.splice(0)) if (!client.destroyed) client.write(data);
       for (const { server, data } of waiting.splice(0)) if (!server.destroyed) server.write(data);
     },
+    cutNextAfter: (chunks: number) => void (cutAfter = chunks),
     cut: () => {
       for (const { client, server } of pairs) {
         client.destroy();

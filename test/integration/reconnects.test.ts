@@ -98,7 +98,8 @@ describe('xmpp on Prosody: twenty cuts', () => {
     const resumptions = () => rec.logs.filter((l) => l.includes('session resumed')).length;
     /** The long-lived emitters (the client, its socket of the moment, stream management), and the timers. */
     const snapshot = () => {
-      const { entity, sm } = connection();
+      const { entity } = connection();
+      const sm = (mechanism as unknown as { streamManagement: EventEmitter }).streamManagement;
       const socket = entity.socket as (EventEmitter & { socket?: EventEmitter }) | null;
       return { client: listeners(entity), socket: listeners(socket ?? undefined), tlsSocket: listeners(socket?.socket), sm: listeners(sm), timers: owned(resources()).Timeout };
     };

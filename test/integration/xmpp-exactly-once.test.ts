@@ -7,7 +7,7 @@ import xmpp from '../../plugins/xmpp/index';
 import type { Mechanism, MechanismStatus, SendOutcome } from '../../shared/mechanism';
 import { startEjabberd, type XmppServer } from '../harness/ejabberd';
 import { startPeer, type Peer } from '../harness/peer';
-import { startProsody } from '../harness/prosody';
+import { startProsody, untilLogged } from '../harness/prosody';
 import { recorder, type Recorder } from '../harness/recorder';
 import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy';
 
@@ -16,7 +16,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
 
-async function world(options: { archive?: boolean; ejabberd?: boolean } = {}) {
+async function world(options: { archive?: boolean; ejabberd?: boolean; hibernationSeconds?: number; debugLog?: boolean } = {}) {
   const server = options.ejabberd ? await startEjabberd(options) : await startProsody(options);
   cleanups.push(() => server.stop());
   const proxy = await startTcpProxy(server.port);
@@ -114,6 +114,30 @@ describe('xmpp: accepted means the server has it', () => {
     expect(await held).toEqual({ ok: true, level: 'accepted' });
     await flush(mechanism, w);
     expect([copies(w.peer, 'reached'), copies(w.peer, 'held')]).toEqual([1, 1]);
+  });
+
+  it('when the server let the session expire, its count says which message it had and which it never got', async () => {
+    const w = await world({ hibernationSeconds: 1, debugLog: true });
+    const { rec, mechanism } = await mechanismOn(w.server, w.me, w.other.jid, `xmpp://127.0.0.1:${w.proxy.port}`);
+    await mechanism.start();
+    await active(rec);
+    // The server takes the first message but its ack is lost; the second never leaves the proxy.
+    w.proxy.holdReplies();
+    const reached = mechanism.send(w.other.jid, { id: 'reached', body: 'the server had this one' });
+    await w.peer.receive((b) => b === 'the server had this one');
+    w.proxy.hold();
+    const held = mechanism.send(w.other.jid, { id: 'held', body: 'this one was held' });
+    await once(w.proxy, 'held');
+    // The network drops and stays down (the reconnection's bytes are held) until the server gives the session up.
+    w.proxy.cut();
+    await untilLogged(w.server.logFile, /Destroying session for hibernating too long/);
+    w.proxy.release();
+    // <failed h='…'/>: the first was the server's (accepted, not sent again); the second certainly not (sent anew, not looked up).
+    expect(await reached).toEqual({ ok: true, level: 'accepted' });
+    expect(await held).toEqual({ ok: false, final: false, reason: 'the connection was lost before the message reached the server' });
+    await active(rec);
+    await flush(mechanism, w);
+    expect([copies(w.peer, 'reached'), copies(w.peer, 'held')]).toEqual([1, 0]);
   });
 });
 
