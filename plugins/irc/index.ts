@@ -28,6 +28,15 @@ export const accountSchema = z.strictObject({
   lineIntervalMs: z.number().int().min(0).max(10_000).default(500),
 });
 
+/**
+ * The n-th nick to try when ours is taken (n from 1), or undefined when there are no more: '_' then
+ * digits, within the 9 characters every server allows where the nick itself fits in them.
+ */
+export function alternativeNick(nick: string, n: number): string | undefined {
+  const suffix = ['_', '1', '2', '3', '4', '5', '6', '7', '8', '9'][n - 1];
+  return suffix && nick.slice(0, Math.max(9, nick.length) - suffix.length) + suffix;
+}
+
 /** RFC 1459 case mapping: nicks that differ only so are the same person. */
 export function normalizeNick(nick: string): string {
   return nick.trim().toLowerCase().replace(/\[/g, '{').replace(/\]/g, '}').replace(/\\/g, '|').replace(/~/g, '^');
@@ -35,6 +44,8 @@ export function normalizeNick(nick: string): string {
 
 const MIN_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 60_000;
+/** How often a nick held by our own dropped connection is asked for back. */
+const REGAIN_NICK_MS = 15_000;
 const LINE_BYTES = 400; // well inside 512 with the PRIVMSG prefix the server adds
 const BURST = 4;
 /** How long QUIT may take before the socket is cut. */
@@ -43,6 +54,8 @@ const CLOSE_TIMEOUT_MS = 2_000;
 interface Pending {
   readonly nick: string;
   readonly resolve: (outcome: SendOutcome) => void;
+  /** Whether any of its lines went out: if none did, a drop certainly lost it. */
+  written: boolean;
 }
 
 class IrcMechanism implements Mechanism {
@@ -62,6 +75,11 @@ class IrcMechanism implements Mechanism {
   /** The state last reported, so that a drop is reported once. */
   #reported: MechanismStatus | undefined;
   #pings = 0;
+  /** Counts connections, so that lines queued for one that dropped are not written to the next. */
+  #connectionNumber = 0;
+  /** Which alternative nick this sign-in tried last (0: the account's own). */
+  #alternative = 0;
+  #regainTimer: NodeJS.Timeout | undefined;
   readonly #pending = new Map<string, Pending>();
   /** Flood control: when the next line may go, and how many went in the current burst. */
   #nextLineAt = 0;
@@ -101,7 +119,7 @@ class IrcMechanism implements Mechanism {
       (...args: A) => {
         if (this.#client === client) fn(...args);
       };
-    client.on('registered', mine(() => this.#onRegistered()));
+    client.on('registered', mine((e: { nick: string }) => this.#onRegistered(e.nick)));
     // irc-framework tells of a closed socket twice, 'socket close' then 'close': one drop, one
     // reconnect, so only the first is heard (it always comes, 'close' only when it will not reconnect).
     client.on('socket close', mine(() => this.#onClose()));
@@ -113,16 +131,31 @@ class IrcMechanism implements Mechanism {
     client.on('away', mine((e: { nick: string; self?: boolean }) => !e.self && this.#setPresence(e.nick, 'away')));
     client.on('back', mine((e: { nick: string; self?: boolean }) => !e.self && this.#setPresence(e.nick, 'available')));
     client.on('unknown command', mine((c: { command: string; params: string[] }) => c.command === '302' && this.#onUserhost(c.params.at(-1) ?? '')));
+    client.on(
+      'nick',
+      mine((e: { nick: string; new_nick: string }) => {
+        if (normalizeNick(e.new_nick) === normalizeNick(account.nick) && normalizeNick(e.nick) !== normalizeNick(account.nick)) {
+          clearTimeout(this.#regainTimer);
+          this.#ctx.log.info(`has its own nick ${account.nick} again`);
+        }
+      }),
+    );
     client.on('sasl failed', mine(() => this.#ctx.log.warn('SASL sign-in failed')));
-    // Before sign-in this is most often our own connection that just dropped, not yet noticed by the
-    // server: this attempt ends, and the next (after the back-off) finds the nick free. Left alone,
-    // sign-in would hang until the server's registration timeout.
+    // Before sign-in this is most often our own connection that just dropped, which the server keeps
+    // until its ping timeout (ngIRCd: two minutes): as IRC clients do, we sign in under an alternative
+    // nick and take ours back once the server lets the old connection go (see #regainNick).
     client.on(
       'nick in use',
       mine(() => {
-        if (this.#registered) return;
-        this.#ctx.log.warn(`the nick ${account.nick} is in use; trying again`);
-        client.quit();
+        if (this.#registered) return; // our attempt to take the nick back: it is still held, we try later
+        const next = alternativeNick(account.nick, ++this.#alternative);
+        if (!next) {
+          this.#ctx.log.warn(`the nick ${account.nick} and its alternatives are in use; trying again`);
+          client.quit();
+          return;
+        }
+        this.#ctx.log.warn(`the nick ${account.nick} is in use; signing in as ${next} for now`);
+        client.changeNick(next);
       }),
     );
     client.connect({
@@ -135,12 +168,15 @@ class IrcMechanism implements Mechanism {
       username: account.nick.toLowerCase().slice(0, 10),
       gecos: 'Switchboard',
       ...(account.password && { password: account.password }),
-      ...(account.sasl && { account: { account: account.sasl.account, password: account.sasl.password } }),
+      // Without SASL settings, an empty account: irc-framework would otherwise try the server password as SASL.
+      account: account.sasl ? { account: account.sasl.account, password: account.sasl.password } : {},
     });
   }
 
-  #onRegistered(): void {
+  #onRegistered(nick: string): void {
     this.#registered = true;
+    this.#alternative = 0;
+    this.#regainNick(nick);
     this.#backoff.reset();
     this.#status({ state: 'active' });
     // What the server offers (ISUPPORT) arrives after the welcome and before the end of the MOTD.
@@ -155,6 +191,19 @@ class IrcMechanism implements Mechanism {
     clearTimeout(this.#motdTimer);
     this.#motdTimer = setTimeout(begin, 5_000);
     client.once('motd', begin);
+  }
+
+  /** Signed in under an alternative nick: asks for ours back now and then, until the server gives it. */
+  #regainNick(current: string): void {
+    clearTimeout(this.#regainTimer);
+    const client = this.#client;
+    const own = this.#account?.nick;
+    if (!client || !own || normalizeNick(current) === normalizeNick(own)) return;
+    this.#regainTimer = setTimeout(() => {
+      if (this.#client !== client || !this.#registered) return;
+      client.changeNick(own);
+      this.#regainNick(client.user.nick);
+    }, REGAIN_NICK_MS);
   }
 
   #watchPresence(): void {
@@ -240,7 +289,14 @@ class IrcMechanism implements Mechanism {
     this.#asked.length = 0; // questions on a closed connection get no answer
     clearTimeout(this.#pollTimer);
     clearTimeout(this.#motdTimer);
-    this.#failPending('the connection dropped');
+    clearTimeout(this.#regainTimer);
+    this.#alternative = 0;
+    // Lines still queued are for the connection that dropped: they never go (see #queueLine).
+    this.#connectionNumber++;
+    this.#lines = Promise.resolve();
+    this.#burst = 0;
+    this.#nextLineAt = 0;
+    this.#failPending('the connection dropped before the server confirmed the message');
     if (this.#stopped) return;
     if (wasUp) this.#ctx.log.warn('connection dropped; reconnecting');
     this.#status({ state: 'connecting' });
@@ -253,22 +309,28 @@ class IrcMechanism implements Mechanism {
     }, this.#backoff.next());
   }
 
+  /** Ends every send under way; one whose lines went out may have reached the server all the same. */
   #failPending(reason: string): void {
     for (const [token, pending] of this.#pending) {
       this.#pending.delete(token);
-      pending.resolve({ ok: false, reason, final: false });
+      pending.resolve({ ok: false, reason, final: false, ...(pending.written && { maybeSent: true }) });
     }
   }
 
-  /** Paces lines: a burst, then one per interval, in order, so flood control never trips. */
+  /**
+   * Paces lines: a burst, then one per interval, in order, so flood control never trips. A line queued
+   * for a connection that has dropped since is not written: its send has failed already.
+   */
   #queueLine(write: () => void): Promise<void> {
     const interval = this.#account?.lineIntervalMs ?? 500;
     const pacing = this.#pacing.signal;
+    const connection = this.#connectionNumber;
     this.#lines = this.#lines.then(async () => {
+      if (connection !== this.#connectionNumber) return;
       const now = Date.now();
       if (now >= this.#nextLineAt + interval * BURST) this.#burst = 0; // quiet long enough: a new burst
       if (this.#burst >= BURST && now < this.#nextLineAt) await delay(this.#nextLineAt - now, undefined, { signal: pacing }).catch(() => undefined);
-      if (pacing.aborted) return; // stopped: lines queued before are not sent
+      if (pacing.aborted || connection !== this.#connectionNumber) return; // stopped or dropped meanwhile: not sent
       this.#burst += 1;
       this.#nextLineAt = Math.max(Date.now(), this.#nextLineAt) + interval;
       write();
@@ -281,6 +343,7 @@ class IrcMechanism implements Mechanism {
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#pollTimer);
     clearTimeout(this.#motdTimer);
+    clearTimeout(this.#regainTimer);
     this.#pacing.abort();
     this.#failPending('Switchboard is stopping');
     const client = this.#client;
@@ -308,13 +371,17 @@ class IrcMechanism implements Mechanism {
       .filter((l) => l.trim())
       .flatMap((l) => [...lineBreak(l, { bytes: LINE_BYTES - nick.length, allowBreakingWords: true, allowBreakingGraphemes: true })]);
     const token = `sb${++this.#pings}-${Date.now()}`;
-    const outcome = new Promise<SendOutcome>((resolve) => this.#pending.set(token, { nick: normalizeNick(nick), resolve }));
-    for (const line of lines) void this.#queueLine(() => client.raw('PRIVMSG', nick, line));
-    // The server answers in order: a 401 for this nick before our PONG means nobody received it.
-    void this.#queueLine(() => client.raw('PING', token));
-    const result = await within(outcome, 15_000 + lines.length * (this.#account?.lineIntervalMs ?? 500));
+    let pending!: Pending;
+    const outcome = new Promise<SendOutcome>((resolve) => (pending = { nick: normalizeNick(nick), resolve, written: false }));
+    this.#pending.set(token, pending);
+    for (const line of lines) void this.#queueLine(() => (client.raw('PRIVMSG', nick, line), (pending.written = true)));
+    // The server answers in order: a 401 for this nick before our PONG means nobody received it. The
+    // wait for the PONG starts when the PING has gone: a long queue is not the server's slowness.
+    const pinged = this.#queueLine(() => client.raw('PING', token));
+    const result = await Promise.race([outcome, pinged.then(() => within(outcome, 15_000))]);
     this.#pending.delete(token);
-    return result ?? { ok: false, reason: 'the server did not confirm in time', final: false };
+    if (result) return message.resend && result.ok ? { ...result, note: 'possibly-duplicated' } : result;
+    return { ok: false, reason: 'the server did not confirm in time', final: false, maybeSent: true };
   }
 }
 

@@ -11,6 +11,7 @@ declare module 'irc-framework' {
     raw(...args: string[]): void;
     ping(message?: string): void;
     quit(message?: string): void;
+    changeNick(nick: string): void;
     addMonitor(target: string): void;
     /** The connection of the moment; its transport holds the socket. */
     connection: { transport: { disposeSocket(): void } | null };

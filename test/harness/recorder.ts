@@ -23,7 +23,7 @@ export function recorder(account: unknown, addresses: string[]): Recorder {
   const logs: string[] = [];
   const receipts: { messageId: string; level: 'delivered' | 'read' }[] = [];
   const suggestions: { address: string; name?: string }[] = [];
-  const log = (level: string) => (m: string) => void logs.push(`${level} ${m}`);
+  const log = (level: string) => (m: string) => void (logs.push(`${level} ${m}`), changed.emit('change'));
   const context: MechanismContext = {
     account,
     addresses: () => addresses,

@@ -97,3 +97,33 @@ describe('irc on ngIRCd: long messages and flood control', () => {
     }
   });
 });
+
+describe('irc on ngIRCd: its own nick held by a connection that dropped', () => {
+  it('signs in under an alternative nick at once, sends from it, and takes its own back once free', async () => {
+    const server = await startNgircd();
+    // The nick is held, as by our own connection that dropped without a QUIT (the server keeps it until its ping timeout).
+    let holder: IrcPeer | undefined = await startIrcPeer(server, 'Busy');
+    const friend = await startIrcPeer(server, 'JaneDoe');
+    const rec = recorder({ server: server.serverName, host: server.host, port: server.port, nick: 'Busy', password: server.password, caFile: server.caFile, pollSeconds: 3600 }, ['JaneDoe']);
+    const mechanism = irc().create(rec.context);
+    try {
+      await mechanism.start();
+      await rec.until(() => rec.statuses.at(-1)?.state === 'active', 15_000, 'active under an alternative nick');
+      expect(rec.logs.some((l) => l.includes('signing in as Busy_ for now'))).toBe(true);
+      expect(await mechanism.send('JaneDoe', { id: 'alt-1', body: 'from my other nick' })).toEqual({ ok: true, level: 'accepted' });
+      await friend.receive((b) => b === 'from my other nick');
+      // The old connection goes: the next try takes the nick back, and what follows comes from it.
+      await holder.quit();
+      holder = undefined;
+      await rec.until(() => rec.logs.some((l) => l.includes('has its own nick Busy again')), 40_000, 'own nick back');
+      expect(await mechanism.send('JaneDoe', { id: 'own-1', body: 'from my own nick' })).toEqual({ ok: true, level: 'accepted' });
+      expect((await friend.receive((b) => b === 'from my own nick')).from).toBe('Busy');
+      expect(rec.statuses.filter((s) => s.state !== 'active')).toEqual([{ state: 'connecting' }]);
+    } finally {
+      await mechanism.stop();
+      await holder?.quit();
+      await friend.quit();
+      await server.stop();
+    }
+  }, 60_000);
+});
