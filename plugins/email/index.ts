@@ -120,11 +120,13 @@ class EmailMechanism implements Mechanism {
         headers: { 'X-Switchboard-Id': message.id },
       })) as { accepted: unknown[]; rejected: unknown[]; response: string };
       if (info.rejected.length) return { ok: false, reason: `refused: ${info.response}`, final: true };
-      return { ok: true, level: 'accepted' };
+      // An earlier copy may have gone (see the README): this one goes anyway, and says so.
+      return { ok: true, level: 'accepted', ...(message.resend && { note: 'possibly-duplicated' as const }) };
     } catch (error) {
       const outcome = outcomeOf(error as SmtpError);
       if (outcome.connection) void this.#check(); // the server went away: say so until it is back
-      return { ok: false, reason: outcome.reason, final: outcome.final };
+      // A connection lost after the message's data went out may have delivered it all the same.
+      return { ok: false, reason: outcome.reason, final: outcome.final, ...(!outcome.final && { maybeSent: true }) };
     }
   }
 }

@@ -189,12 +189,14 @@ class SmsMechanism implements Mechanism {
         'dlr-mask': '3', // delivered (1) and failed (2)
         'dlr-url': `${this.#callbackUrl}/${encodeURIComponent(message.id)}?status=%d`,
       });
-      if (status === 202 || status === 200) return { ok: true, level: 'accepted' };
+      // An earlier copy may have gone (see the README): this one goes anyway, and says so.
+      if (status === 202 || status === 200) return { ok: true, level: 'accepted', ...(message.resend && { note: 'possibly-duplicated' as const }) };
       return { ok: false, reason: `the gateway answered ${status}: ${body.slice(0, 200)}`, final: status >= 400 && status < 500 };
     } catch (error) {
       if (this.#stopped) return { ok: false, reason: 'Switchboard is stopping', final: false };
       void this.#check();
-      return { ok: false, reason: (error as Error).message, final: false };
+      // The request went out and no answer came: the gateway may have taken the message.
+      return { ok: false, reason: (error as Error).message, final: false, maybeSent: true };
     }
   }
 }
