@@ -19,8 +19,11 @@ export function serverProcess(name: string, binary: string, args: readonly strin
       const started = named(name, spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
       child = started;
       const output = fs.createWriteStream(outputFile, { flags: 'a' });
-      started.stdout!.pipe(output);
-      started.stderr!.pipe(output);
+      // Two sources into one file: neither may end it (the other could still write: "write after end"),
+      // so it is closed once the process and both its pipes are done.
+      started.stdout!.pipe(output, { end: false });
+      started.stderr!.pipe(output, { end: false });
+      started.once('close', () => output.end());
       try {
         await waitForPort(port, 15_000, () => started.exitCode === null && started.signalCode === null);
       } catch (error) {
