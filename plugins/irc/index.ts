@@ -91,6 +91,11 @@ class IrcMechanism implements Mechanism {
     this.#ctx = ctx;
   }
 
+  /** The nick signed in under (an alternative while ours is held), for diagnostics; undefined when not connected. */
+  get nick(): string | undefined {
+    return this.#registered ? this.#client?.user.nick : undefined;
+  }
+
   async start(): Promise<void> {
     this.#account = parseAccount(accountSchema, this.#ctx.account);
     this.#stopped = false;

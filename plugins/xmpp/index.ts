@@ -146,6 +146,15 @@ class XmppMechanism implements Mechanism {
     resolve(outcome);
   }
 
+  /** Ends every send waiting for an ack: not resent by the stream management, its fate left to the core. */
+  #giveUpWaiting(): void {
+    for (const [stanza, resolve] of this.#awaitingAck) {
+      this.#sm.abandon(stanza);
+      this.#awaitingAck.delete(stanza);
+      resolve({ ok: false, reason: 'the connection was lost before the server confirmed the message', final: false, maybeSent: true });
+    }
+  }
+
   /** Opens (or reopens) the session on a new connection; resumes it when the server kept it. */
   async #open(): Promise<void> {
     if (this.#stopped || !this.#options) return;
@@ -179,6 +188,9 @@ class XmppMechanism implements Mechanism {
         return;
       }
       this.#ctx.log.warn(`cannot connect (${explain(error)}); retrying`);
+      // The server is not back at once: sends waiting for the session's resumption stop waiting (their
+      // fate unknown, looked up before any copy goes again) rather than holding their messages.
+      this.#giveUpWaiting();
       this.#schedule();
       return;
     }

@@ -60,6 +60,8 @@ export interface DrillReport {
   /** Milliseconds from the first send until every message had settled; undefined if they did not. */
   readonly settledAfterMs: number | undefined;
   readonly cuts: number;
+  /** Milliseconds each quit mid-traffic (SIGTERM) took until the process was gone. */
+  readonly quitTimes: readonly number[];
   readonly maxListenersWarnings: number;
   readonly hostLog: string;
   readonly serverLog: string;
@@ -67,6 +69,8 @@ export interface DrillReport {
   readonly examples: Readonly<Record<string, readonly string[]>>;
 }
 
+/** Quitting with messages in flight must take less than this (issue 8). */
+const QUIT_LIMIT_MS = 2_000;
 const settledStates = new Set(['sent', 'delivered', 'read', 'failed']);
 const shownSent = new Set(['sent', 'delivered', 'read']);
 
@@ -84,6 +88,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   // few milliseconds into that message's send, so some sends are cut off before their answer.
   const killAt = new Set(distinct(random, options.kills, 1, Math.max(1, options.messages - 1)));
   const restartAt = new Set(distinct(random, options.serverRestarts, 1, Math.max(1, options.messages - 1)));
+  // The user quits and starts again a few times too (one per five kills, at least one), never where a kill is.
+  const quitAt = new Set(distinct(random, Math.max(1, Math.round(options.kills / 5)) + options.kills, 1, Math.max(1, options.messages - 1)).filter((i) => !killAt.has(i)).slice(0, Math.max(1, Math.round(options.kills / 5))));
   // Cut intervals and kill delays are drawn as time goes; streams of their own keep each reproducible.
   const cutRandom = seeded(options.seed + 1);
   const killRandom = seeded(options.seed + 2);
@@ -137,11 +143,22 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const saveLog = () => {
     if (host) fs.appendFileSync(hostLog, `\n===== host process ${hostNumber} =====\n${host.output()}`);
   };
+  const quitTimes: number[] = [];
   const killHost = async () => {
     await host!.kill('SIGKILL');
     ipc!.close();
     saveLog();
     say(`host process ${hostNumber} SIGKILLed; starting it again on the same folder`);
+    await startHost();
+  };
+  // The user quits mid-traffic (SIGTERM: what closing the window does): how long until the process is gone.
+  const quitHost = async () => {
+    const began = Date.now();
+    await host!.kill('SIGTERM');
+    quitTimes.push(Date.now() - began);
+    ipc!.close();
+    saveLog();
+    say(`host process ${hostNumber} quit mid-traffic in ${((Date.now() - began) / 1000).toFixed(2)} s; starting it again on the same folder`);
     await startHost();
   };
 
@@ -175,7 +192,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         say(`server restarted at message ${i + 1}`);
         restarts.push(settle(world.restartServer()));
       }
-      const killing = killAt.has(i) ? settle(new Promise((r) => setTimeout(r, between(killRandom, 0, 15))).then(killHost)) : undefined;
+      const stopping = killAt.has(i) ? killHost : quitAt.has(i) ? quitHost : undefined;
+      const killing = stopping ? settle(new Promise((r) => setTimeout(r, between(killRandom, 0, 15))).then(stopping)) : undefined;
       try {
         const view = await ipc!.call('messages:send', { contactId: 'peer', body: bodyOf(i) });
         answered.add(view.id);
@@ -292,6 +310,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       failures,
       settledAfterMs,
       cuts,
+      quitTimes,
       maxListenersWarnings: (log.match(/MaxListenersExceededWarning/g) ?? []).length,
       hostLog,
       serverLog: keepServerLog(),
@@ -319,6 +338,7 @@ export function formatReport(r: DrillReport): string {
     ['shown sent/delivered but never arrived', String(r.sentButNotArrived)],
     ['still waiting or sending at the end (counted lost if not arrived)', String(r.unsettled)],
     ['time until every message settled', settled],
+    [`quitting mid-traffic (${r.quitTimes.length} time${r.quitTimes.length === 1 ? '' : 's'}), longest`, r.quitTimes.length ? `${(Math.max(...r.quitTimes) / 1000).toFixed(2)} s` : '—'],
     ['MaxListenersExceededWarning in the host log', r.maxListenersWarnings ? `yes (${r.maxListenersWarnings})` : 'no'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -348,6 +368,8 @@ export function faults(r: DrillReport): string[] {
   if (faulty) found.push(`${faulty} ${r.canLookUp ? '' : 'unmarked '}duplicates at the peer`);
   if (r.failedButArrived) found.push(`${r.failedButArrived} shown "Not delivered" but arrived`);
   if (r.sentButNotArrived) found.push(`${r.sentButNotArrived} shown sent but never arrived`);
+  const slowQuit = r.quitTimes.filter((ms) => ms >= QUIT_LIMIT_MS).length;
+  if (slowQuit) found.push(`${slowQuit} quit(s) took ${QUIT_LIMIT_MS / 1000} s or more`);
   if (r.maxListenersWarnings) found.push(`MaxListenersExceededWarning ${r.maxListenersWarnings} times in the host log`);
   return found;
 }

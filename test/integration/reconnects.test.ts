@@ -8,6 +8,7 @@ import irc from '../../plugins/irc/index';
 import xmpp from '../../plugins/xmpp/index';
 import type { Connection } from '../../plugins/xmpp/connection';
 import type { Mechanism, SendOutcome } from '../../shared/mechanism';
+import { startInspircd } from '../harness/inspircd';
 import { startIrcPeer, startNgircd } from '../harness/ngircd';
 import { startProsody } from '../harness/prosody';
 import { recorder, type Recorder } from '../harness/recorder';
@@ -133,13 +134,16 @@ describe('xmpp on Prosody: twenty cuts', () => {
   }, 120_000); // twenty reconnections on a busy 2-core machine
 });
 
-describe('irc on ngIRCd: twenty cuts', () => {
+// On InspIRCd: ngIRCd 26.1 spins on a TLS connection whose peer vanished (it logs "Broken pipe" hundreds
+// of thousands of times a second), which would slow everything else on the machine.
+describe('irc on InspIRCd: twenty cuts', () => {
   it('reconnects once per cut, and timers do not pile up', async () => {
-    const server = await startNgircd();
+    const server = await startInspircd();
     const proxy = await startTcpProxy(server.port);
     const peer = await startIrcPeer(server, 'JaneDoe');
     const rec = recorder({ server: server.serverName, host: '127.0.0.1', port: proxy.port, nick: 'Me', password: server.password, caFile: server.caFile, lineIntervalMs: 50 }, ['JaneDoe']);
     const mechanism = irc().create(rec.context);
+    const regaining = () => ((mechanism as unknown as { nick: string | undefined }).nick === 'Me' ? 0 : 1);
     try {
       await mechanism.start();
       await rec.until(() => rec.statuses.at(-1)?.state === 'active', 20_000, 'active');
@@ -151,9 +155,11 @@ describe('irc on ngIRCd: twenty cuts', () => {
         // A message on every connection, not waited for (ngIRCd paces a new client's commands): the
         // next cut ends its wait for the server's confirmation, and that wait's timer must go with it.
         sends.push(mechanism.send('JaneDoe', { id: `cut-${n}`, body: `after cut ${n}` }));
-        if (n === 2) timersAfterTwo = owned(resources()).Timeout;
+        if (n === 2) timersAfterTwo = owned(resources()).Timeout - regaining();
       }
-      const timersAfterTwenty = owned(resources()).Timeout;
+      // Signed in under an alternative nick (the server still holds ours for the cut connection), the
+      // mechanism has one timer more, to ask for its nick back: one, not one per cut.
+      const timersAfterTwenty = owned(resources()).Timeout - regaining();
       expect(timersAfterTwenty).toBeLessThanOrEqual(timersAfterTwo);
       const outcomes = await Promise.all(sends);
       expect(outcomes.at(-1)).toEqual({ ok: true, level: 'accepted' });
