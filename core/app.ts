@@ -17,6 +17,7 @@ import { InvalidInputError, NotFoundError, type Handlers } from './ipc/handlers'
 import { MechanismRegistry } from './mechanisms/registry';
 import { MessageStore } from './messages/store';
 import { userPluginFolder } from './delivery/plugin-folder';
+import { PresenceChanges } from './presence/changes';
 import { PresenceService } from './presence/service';
 import { accountFromForm } from './settings/account-form';
 import { dismissedNotices } from './settings/dismissed';
@@ -82,7 +83,7 @@ export function createCore(options: CoreOptions): Core {
   const mechanismPlugin = new Map<MechanismId, MechanismPlugin>();
   const normalize = (mechanism: MechanismId, address: string) => mechanismPlugin.get(mechanism)?.normalizeAddress(address) ?? address.trim();
   let contacts = new ContactDirectory(settings.contacts, normalize);
-  const presence = new PresenceService();
+  const presence = new PresenceService(() => contacts);
   const db = openDatabase(options.dataDir);
   const store = new MessageStore(db);
   const strangers = new StrangerStore(db);
@@ -107,6 +108,10 @@ export function createCore(options: CoreOptions): Core {
   const contactView = (c: ContactSettings): ContactView => ({ id: c.id, name: c.name, glyph: presence.glyph(c.id) });
   const contactList = (): ContactView[] => contacts.all().map(contactView).sort((a, b) => a.name.localeCompare(b.name));
   const contactsChanged = () => events.emit('contacts:changed', contactList());
+  const presenceChanges = new PresenceChanges(
+    (id) => (contacts.get(id) ? presence.glyph(id) : undefined),
+    (changes) => events.emit('contacts:presence', changes),
+  );
   const setProblem = (key: string, text: string | undefined) => {
     const had = problems.get(key);
     if (text === undefined) problems.delete(key);
@@ -121,12 +126,10 @@ export function createCore(options: CoreOptions): Core {
         const name = mechanismPlugin.get(mechanism)?.displayName ?? mechanism;
         setProblem(`mechanism:${mechanism}`, status.state === 'inactive' && status.reason !== 'removed' ? `Your ${name} account "${mechanism}" cannot connect: ${isolate(status.reason)}` : undefined);
         // A mechanism that is not connected knows nothing about anyone any more.
-        if (status.state !== 'active' && presence.forgetMechanism(mechanism).length) contactsChanged();
+        if (status.state !== 'active') presenceChanges.add(presence.forgetMechanism(mechanism));
       },
       presence(mechanism, address, show) {
-        let changed = false;
-        for (const contact of contacts.byAddress(mechanism, address)) changed = presence.set(contact.id, mechanism, show) || changed;
-        if (changed) contactsChanged();
+        presenceChanges.add(presence.set(mechanism, address, show));
       },
       incoming(mechanism, message) {
         const body = String(message.body).slice(0, MAX_INCOMING_BODY);
@@ -208,6 +211,7 @@ export function createCore(options: CoreOptions): Core {
     }
     setProblem(`account:${id}`, undefined);
     mechanismPlugin.set(id, plugin);
+    contacts.reindex(id); // its addresses are now spelled as its plugin spells them
     registry.add(id, plugin, open, () => contacts.addressesOn(id));
   }
 
@@ -346,6 +350,7 @@ export function createCore(options: CoreOptions): Core {
       // Deliveries first: unfinished ones stay in the outbox; then the mechanisms; then the database.
       await deliveries.stop();
       await registry.stopAll();
+      presenceChanges.flush();
       db.close();
     },
   };

@@ -17,6 +17,7 @@ import type {
   MechanismView,
   MessageView,
   StrangerView,
+  PresenceChange,
 } from './domain';
 
 const contactId = z.string().min(1).max(200);
@@ -85,7 +86,10 @@ export const requests = {
 
 export const events = {
   'app:changed': event<AppState>(),
+  /** The list itself changed (a contact added, renamed, removed): the whole list, with glyphs. */
   'contacts:changed': event<ContactView[]>(),
+  /** Glyphs that changed, gathered over at most 50 ms: never the whole list for one person's change. */
+  'contacts:presence': event<PresenceChange[]>(),
   'messages:changed': event<MessageView>(),
   'delivery:failed': event<DeliveryFailure>(),
   /** A failure told earlier was proved wrong by later evidence: the window and the notification take it back. */

@@ -31,6 +31,12 @@ export interface ContactView {
   readonly glyph: Glyph;
 }
 
+/** A contact's glyph changed (presence arrives as changes, batched; the whole list only when it changes). */
+export interface PresenceChange {
+  readonly id: ContactId;
+  readonly glyph: Glyph;
+}
+
 export type MessageDirection = 'out' | 'in';
 
 /**

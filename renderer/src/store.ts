@@ -143,6 +143,13 @@ export async function connectStore(): Promise<void> {
   const { setState, getState } = useStore;
   const setError = (error: string) => setState({ error });
   api.contacts.onChanged((contacts) => setState({ contacts }));
+  // Glyphs arrive as changes: only the rows whose glyph changed get a new object (and re-render).
+  api.contacts.onPresence((changes) =>
+    setState((s) => {
+      const glyphs = new Map(changes.map((c) => [c.id, c.glyph]));
+      return { contacts: s.contacts.map((c) => (glyphs.has(c.id) && glyphs.get(c.id) !== c.glyph ? { ...c, glyph: glyphs.get(c.id)! } : c)) };
+    }),
+  );
   api.app.onChanged((state) => setState({ problems: state.problems, keychainNotice: state.keychainNotice }));
   api.messages.onChanged((message) =>
     setState((s) => {

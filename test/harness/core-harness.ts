@@ -10,7 +10,7 @@ import { confSettingsBackend } from '../../core/settings/conf-backend';
 import type { SecretStore } from '../../core/settings/secrets';
 import { builtinDeliveryManagers, builtinMechanisms } from '../../plugins/builtin';
 import { eventNames, type EventName, type EventPayload, type RequestInput, type RequestName, type RequestResult } from '../../shared/contract';
-import type { DeliveryFailure } from '../../shared/domain';
+import type { ContactView, DeliveryFailure, Glyph, PresenceChange } from '../../shared/domain';
 import type { SettingsInput } from '../../shared/settings';
 
 export interface CoreHarness {
@@ -22,6 +22,11 @@ export interface CoreHarness {
   call<K extends RequestName>(name: K, input: RequestInput<K>): Promise<RequestResult<K>>;
   /** Resolves with the first event (already seen or to come) of that name matching `match`. */
   event<K extends EventName>(name: K, match?: (payload: EventPayload<K>) => boolean, timeoutMs?: number): Promise<EventPayload<K>>;
+  /**
+   * Resolves once the glyphs the window would show (the last contact list, with every presence change
+   * since applied) satisfy `check`; with them, by contact id.
+   */
+  glyphs(check: (glyphOf: (id: string) => Glyph | undefined) => boolean, timeoutMs?: number): Promise<(id: string) => Glyph | undefined>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +55,7 @@ export function startCore(settings: SettingsInput, options: { dir?: string; sett
     });
   }
   core.start();
-  return {
+  const harness: CoreHarness = {
     core,
     dir,
     notified,
@@ -60,6 +65,27 @@ export function startCore(settings: SettingsInput, options: { dir?: string; sett
       const result = await dispatch(core.handlers, name, input);
       if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
       return result.value as never;
+    },
+    async glyphs(check, timeoutMs = 30_000) {
+      const shown = new Map<string, Glyph>();
+      // Changes from here on are applied over the list, in order: each carries the glyph as it became.
+      let from = seen.length;
+      for (const c of await harness.call('contacts:list', {})) shown.set(c.id, c.glyph);
+      const glyphOf = (id: string) => shown.get(id);
+      const signal = AbortSignal.timeout(timeoutMs);
+      for (;;) {
+        for (; from < seen.length; from++) {
+          const e = seen[from]!;
+          if (e.name === 'contacts:changed') for (const c of e.payload as ContactView[]) shown.set(c.id, c.glyph);
+          if (e.name === 'contacts:presence') for (const c of e.payload as PresenceChange[]) shown.set(c.id, c.glyph);
+        }
+        if (check(glyphOf)) return glyphOf;
+        try {
+          await once(arrivals, 'event', { signal });
+        } catch {
+          throw new Error(`the glyphs did not come right within ${timeoutMs} ms: ${JSON.stringify(Object.fromEntries(shown))}\nlog:\n${logs.slice(-30).join('\n')}`);
+        }
+      }
     },
     async event(name, match = () => true, timeoutMs = 30_000) {
       const signal = AbortSignal.timeout(timeoutMs);
@@ -79,4 +105,5 @@ export function startCore(settings: SettingsInput, options: { dir?: string; sett
     },
     stop: () => core.stop(),
   };
+  return harness;
 }

@@ -156,10 +156,10 @@ describe('routing over real servers', () => {
     const janeAway = await person(im1, 'jane', { show: 'away' });
     const janeHere = await person(im2, 'jane', { online: false });
     const h = core({ accounts: myAccounts(), contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { im1: janeAway.jid, im2: janeHere.jid } }] });
-    await h.event('contacts:changed', (list) => list.find((c) => c.id === 'jane')?.glyph === 'unavailable');
+    await h.glyphs((glyph) => glyph('jane') === 'unavailable');
     janeHere.peer = await startPeer({ service: im2.service, domain: im2.domain, jid: janeHere.jid, password: janeHere.password });
     peers.push(janeHere.peer);
-    await h.event('contacts:changed', (list) => list.find((c) => c.id === 'jane')?.glyph === 'available');
+    await h.glyphs((glyph) => glyph('jane') === 'available');
     const sent = await h.call('messages:send', { contactId: 'jane', body: 'Are you there?', manager: 'presence-first' });
     await janeHere.peer!.receive((b) => b === 'Are you there?');
     expect((await finished(h, sent.id)).state).toBe('sent');
@@ -177,7 +177,7 @@ describe('routing over real servers', () => {
       contacts: [{ id: 'frank', name: 'Frank White', addresses: { im1: frank1.jid, im2: frank2.jid, pager: frankPager.jid } }],
       delivery: { managers: { escalating: { configurations: { Normal: [{ mechanism: 'im1', verify: { receiptWithinSeconds: 3 } }, 'im2', 'pager'] } } }, rules: [{ manager: 'escalating' }] },
     });
-    await h.event('contacts:changed', (list) => list.find((c) => c.id === 'frank')?.glyph === 'available');
+    await h.glyphs((glyph) => glyph('frank') === 'available');
     const sent = await h.call('messages:send', { contactId: 'frank', body: 'Where are you?' });
     await frank1.peer!.receive((b) => b === 'Where are you?');
     await im2.kill(); // IM protocol 2 goes down while Switchboard waits for a receipt on IM 1
@@ -200,7 +200,7 @@ describe('routing over real servers', () => {
       delivery: { managers: { escalating: { configurations: { Normal: [{ mechanism: 'im1', verify: { receiptWithinSeconds: 60 } }, 'pager'] } } }, rules: [{ manager: 'escalating' }] },
     });
     // Connected first (and with stream management on, which comes before her presence): the 2 s are for the receipt wait.
-    await h.event('contacts:changed', (list) => list.find((c) => c.id === 'pamela')?.glyph === 'available');
+    await h.glyphs((glyph) => glyph('pamela') === 'available');
     const sent = await h.call('messages:send', { contactId: 'pamela', body: 'Lunch in 2 seconds?', expiresInSeconds: 2 });
     expect(sent.expiresAt).toBeGreaterThan(Date.now());
     await pam.peer!.receive((b) => b.startsWith('Lunch'));
@@ -351,7 +351,7 @@ describe('waiting instead of failing', () => {
       delivery: { managers: { sequential: { configurations: { Normal: ['im1'] } } }, rules: [{ manager: 'sequential' }] },
     });
     // Her presence comes once the session is fully set up (stream management on): sends are acknowledged from then.
-    await h.event('contacts:changed', (list) => list.find((c) => c.id === 'pamela')?.glyph === 'available');
+    await h.glyphs((glyph) => glyph('pamela') === 'available');
     // The network holds the next message on its way: the server cannot acknowledge it before the expiry.
     net.hold();
     const sent = await h.call('messages:send', { contactId: 'pamela', body: 'Coffee in 2 seconds?', expiresInSeconds: 2 });
@@ -373,7 +373,7 @@ describe('incoming messages', () => {
     const a = await person(im1, 'jerry');
     const b = await person(im2, 'jerry');
     const h = core({ accounts: myAccounts(), contacts: [{ id: 'jerry', name: 'Jerry Jones', addresses: { im1: a.jid, im2: b.jid } }] });
-    await h.event('contacts:changed', (list) => list.find((c) => c.id === 'jerry')?.glyph === 'available');
+    await h.glyphs((glyph) => glyph('jerry') === 'available');
     const me = myAccountsOf(h);
     await a.peer!.say(me.im1!, 'hello from the first system');
     await b.peer!.say(me.im2!, 'and from the second');

@@ -63,7 +63,7 @@ async function world() {
   const runner = new AttemptRunner({
     contacts: () => contacts,
     registry,
-    presence: new PresenceService(),
+    presence: new PresenceService(() => contacts),
     store,
     events: new CoreEvents(),
     receipts: new ReceiptWaiter(),

@@ -1,7 +1,10 @@
 // The aggregation rule for a contact's glyph, and the presence service that applies it.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { aggregatePresence } from '../../core/presence/aggregate';
+import { ContactDirectory } from '../../core/contacts/directory';
+import { PRESENCE_WINDOW_MS, PresenceChanges } from '../../core/presence/changes';
 import { PresenceService } from '../../core/presence/service';
+import type { PresenceChange } from '../../shared/domain';
 import { bestShow, showFromXmpp } from '../../plugins/xmpp/presence-map';
 
 describe('aggregatePresence', () => {
@@ -22,41 +25,69 @@ describe('aggregatePresence', () => {
 });
 
 describe('PresenceService', () => {
+  const directory = (contacts: Record<string, Record<string, string>>) =>
+    new ContactDirectory(
+      Object.entries(contacts).map(([id, addresses]) => ({ id, name: id, addresses: Object.fromEntries(Object.entries(addresses).map(([m, a]) => [m, { address: a, settings: {} }])) })),
+      (_mechanism, address) => address.trim().toLowerCase(),
+    );
+
   it('aggregates across mechanisms and reports only real changes', () => {
-    const presence = new PresenceService();
+    const contacts = directory({ jane: { im1: 'jane@one.example', im2: 'Jane@Two.example' } });
+    const presence = new PresenceService(() => contacts);
     expect(presence.glyph('jane')).toBe('none');
-    expect(presence.set('jane', 'im2', 'away')).toBe(true);
+    expect(presence.set('im2', ' jane@two.EXAMPLE', 'away')).toEqual(['jane']); // however the server spells it
     expect(presence.glyph('jane')).toBe('unavailable');
-    expect(presence.set('jane', 'im2', 'xa')).toBe(false); // still a red circle
-    expect(presence.set('jane', 'im1', 'available')).toBe(true);
+    expect(presence.set('im2', 'jane@two.example', 'xa')).toEqual([]); // still a red circle
+    expect(presence.set('im1', 'jane@one.example', 'available')).toEqual(['jane']);
     expect(presence.glyph('jane')).toBe('available');
+    expect(presence.show('jane', 'im2')).toBe('xa');
   });
 
   it('forgets what a mechanism said when it goes down', () => {
-    const presence = new PresenceService();
-    presence.set('jerry', 'im1', 'available');
-    presence.set('jerry', 'im2', 'away');
-    presence.set('frank', 'im2', 'away');
+    const contacts = directory({ jerry: { im1: 'jerry@one', im2: 'jerry@two' }, frank: { im2: 'frank@two' } });
+    const presence = new PresenceService(() => contacts);
+    presence.set('im1', 'jerry@one', 'available');
+    presence.set('im2', 'jerry@two', 'away');
+    presence.set('im2', 'frank@two', 'away');
     expect(presence.forgetMechanism('im1')).toEqual(['jerry']);
     expect(presence.glyph('jerry')).toBe('unavailable');
     expect(presence.forgetMechanism('im2').sort()).toEqual(['frank', 'jerry']);
     expect(presence.glyph('frank')).toBe('none');
   });
+
+  it('keeps presence per address: a contact added later shows at once what a mechanism said of its address', () => {
+    let contacts = directory({ jerry: { im1: 'jerry@one' } });
+    const presence = new PresenceService(() => contacts);
+    expect(presence.set('im1', 'newcomer@one', 'available')).toEqual([]); // nobody's address yet
+    contacts = directory({ jerry: { im1: 'jerry@one' }, newcomer: { im1: 'Newcomer@One' } });
+    expect(presence.glyph('newcomer')).toBe('available');
+  });
 });
 
-describe('XMPP presence mapping', () => {
-  it('maps <show/> to presence words and takes the most available device', () => {
-    expect([undefined, '', 'chat', 'away', 'dnd', 'xa', 'weird'].map((s) => showFromXmpp(s))).toEqual([
-      'available',
-      'available',
-      'available',
-      'away',
-      'busy',
-      'xa',
-      'away',
-    ]);
-    expect(bestShow([])).toBe('offline');
-    expect(bestShow(['xa', 'away'])).toBe('away');
-    expect(bestShow(['busy', 'available'])).toBe('available');
+describe('PresenceChanges', () => {
+  it('gathers changes into one event per window, each contact once with its glyph when sent', () => {
+    vi.useFakeTimers();
+    const glyphs: Record<string, PresenceChange['glyph']> = { a: 'available', b: 'none' };
+    const sent: PresenceChange[][] = [];
+    const changes = new PresenceChanges((id) => glyphs[id], (c) => sent.push(c));
+    changes.add(['a', 'b']);
+    changes.add(['a']);
+    glyphs['a'] = 'unavailable';
+    changes.add(['gone']); // no longer a contact: left out
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(PRESENCE_WINDOW_MS);
+    expect(sent).toEqual([[{ id: 'a', glyph: 'unavailable' }, { id: 'b', glyph: 'none' }]]);
+    changes.add(['b']);
+    changes.flush();
+    expect(sent).toHaveLength(2);
+    vi.useRealTimers();
+  });
+
+  it('sends ten thousand changes as one event of ten thousand small entries', () => {
+    const sent: PresenceChange[][] = [];
+    const changes = new PresenceChanges(() => 'available', (c) => sent.push(c));
+    for (let i = 0; i < 10_000; i++) changes.add([`c${i}`]);
+    changes.flush();
+    expect(sent.map((c) => c.length)).toEqual([10_000]);
   });
 });
