@@ -199,8 +199,12 @@ class XmppMechanism implements Mechanism {
     // message sent then would go uncounted, and "accepted" would mean only that the bytes left.
     await connection.smSettled();
     if (this.#stopped) return;
-    if (entity.status !== 'online') {
-      this.#schedule(); // dropped while stream management was being settled
+    if (this.#sm.unanswered && entity.status === 'online') {
+      this.#ctx.log.warn('the server did not answer the request for acknowledgements; connecting again');
+      connection.cut();
+    }
+    if (entity.status !== 'online' || this.#sm.unanswered) {
+      this.#schedule(); // dropped while stream management was being settled, or it could not be settled
       return;
     }
     this.#online = true;

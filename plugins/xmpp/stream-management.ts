@@ -281,6 +281,7 @@ export class StreamManagement extends EventEmitter {
     this.#acked = 0;
     this.#counting = true;
     this.#settling = true;
+    this.unanswered = false;
     const answer = await this.#ask(entity, xml('enable', { xmlns: NS_SM, resume: 'true' }), ['enabled', 'failed'], stream);
     if (stream.aborted) return; // the stream dropped meanwhile, and #disconnected settled it
     this.#settling = false;
@@ -292,9 +293,18 @@ export class StreamManagement extends EventEmitter {
       // Refused or unanswered: nothing is counted on this stream, and what was sent meanwhile is unknown.
       this.#counting = false;
       this.#failAll('unknown');
+      // Unanswered, the server may yet count what we send while we do not: the stream cannot be trusted.
+      if (!answer) this.unanswered = true;
     }
     this.emit('settled');
   }
+
+  /**
+   * The server offered stream management and never answered <enable/> on this stream: it may count
+   * what we send while we cannot, so that no ack could be matched. Such a stream is dropped and the
+   * next one tried; a server that refuses (<failed/>) is used without acks.
+   */
+  unanswered = false;
 
   #disconnected(entity: Client): void {
     if (entity !== this.#entity) return; // an earlier connection, already given up

@@ -287,6 +287,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     let markedDuplicates = 0;
     for (const [i, list] of byIndex) if ((copies.get(i) ?? 0) > 1 && list.some((m) => marked.has(m.id))) markedDuplicates += (copies.get(i) ?? 0) - 1;
     saveLog();
+    // The host's database is kept beside its log, to look a counted message up afterwards.
+    fs.copyFileSync(path.join(configDir, 'switchboard.sqlite3'), hostLog.replace(/\.log$/, '.sqlite3'));
     const log = fs.readFileSync(hostLog, 'utf8');
     const vanished = [...answered].filter((id) => !views.has(id)).length; // answered, yet gone from the host's list
     return {
