@@ -55,6 +55,23 @@ async function loseTheAck(w: Awaited<ReturnType<typeof world>>, id: string, body
   expect(await sending).toMatchObject({ ok: false, final: false });
 }
 
+/**
+ * Through the proxy: the server takes a first message but its ack is lost on the way back; a second
+ * never leaves the proxy. Both sends are still waiting when this returns.
+ */
+async function oneReachedOneHeld(w: Awaited<ReturnType<typeof world>>) {
+  const { rec, mechanism } = await mechanismOn(w.server, w.me, w.other.jid, `xmpp://127.0.0.1:${w.proxy.port}`);
+  await mechanism.start();
+  await active(rec);
+  w.proxy.holdReplies();
+  const reached = mechanism.send(w.other.jid, { id: 'reached', body: 'the server had this one' });
+  await w.peer.receive((b) => b === 'the server had this one');
+  w.proxy.hold();
+  const held = mechanism.send(w.other.jid, { id: 'held', body: 'this one was held' });
+  await once(w.proxy, 'held');
+  return { w, rec, mechanism, reached, held };
+}
+
 /** The peer has everything sent before this: one more message through the mechanism, waited for. */
 async function flush(mechanism: Mechanism, w: Awaited<ReturnType<typeof world>>) {
   expect(await mechanism.send(w.other.jid, { id: 'marker', body: 'marker' })).toMatchObject({ ok: true });
@@ -93,17 +110,7 @@ describe('xmpp: accepted means the server has it', () => {
   });
 
   it('on resumption counts what the server had, and sends only the rest', async () => {
-    const w = await world();
-    const { rec, mechanism } = await mechanismOn(w.server, w.me, w.other.jid, `xmpp://127.0.0.1:${w.proxy.port}`);
-    await mechanism.start();
-    await active(rec);
-    // The server takes the first message but its ack is lost; the second never leaves the proxy.
-    w.proxy.holdReplies();
-    const reached = mechanism.send(w.other.jid, { id: 'reached', body: 'the server had this one' });
-    await w.peer.receive((b) => b === 'the server had this one');
-    w.proxy.hold();
-    const held = mechanism.send(w.other.jid, { id: 'held', body: 'this one was held' });
-    await once(w.proxy, 'held');
+    const { w, rec, mechanism, reached, held } = await oneReachedOneHeld(await world());
     const before = rec.statuses.length;
     w.proxy.cut();
     w.proxy.release();
@@ -117,17 +124,7 @@ describe('xmpp: accepted means the server has it', () => {
   });
 
   it('when the server let the session expire, its count says which message it had and which it never got', async () => {
-    const w = await world({ hibernationSeconds: 1, debugLog: true });
-    const { rec, mechanism } = await mechanismOn(w.server, w.me, w.other.jid, `xmpp://127.0.0.1:${w.proxy.port}`);
-    await mechanism.start();
-    await active(rec);
-    // The server takes the first message but its ack is lost; the second never leaves the proxy.
-    w.proxy.holdReplies();
-    const reached = mechanism.send(w.other.jid, { id: 'reached', body: 'the server had this one' });
-    await w.peer.receive((b) => b === 'the server had this one');
-    w.proxy.hold();
-    const held = mechanism.send(w.other.jid, { id: 'held', body: 'this one was held' });
-    await once(w.proxy, 'held');
+    const { w, rec, mechanism, reached, held } = await oneReachedOneHeld(await world({ hibernationSeconds: 1, debugLog: true }));
     // The network drops and stays down (the reconnection's bytes are held) until the server gives the session up.
     w.proxy.cut();
     await untilLogged(w.server.logFile, /Destroying session for hibernating too long/);
