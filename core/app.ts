@@ -249,6 +249,7 @@ export function createCore(options: CoreOptions): Core {
     else settings = changed;
     contacts = new ContactDirectory(next, normalize);
     contactsChanged();
+    registry.addressesChanged();
   }
 
   const handlers: Handlers = {

@@ -78,6 +78,12 @@ export interface Mechanism {
   start(): Promise<void>;
   stop(): Promise<void>;
   send(address: string, message: OutgoingMessage): Promise<SendOutcome>;
+  /**
+   * The contacts' addresses on this mechanism (`MechanismContext.addresses`) changed while it runs: a
+   * mechanism with presence asks for the new ones at once (subscribes, MONITORs), rather than at its
+   * next connection.
+   */
+  addressesChanged?(): void;
 }
 
 export interface MechanismCapabilities {

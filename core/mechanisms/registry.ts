@@ -156,6 +156,17 @@ export class MechanismRegistry {
     await Promise.all([...this.#running.keys()].map((id) => this.remove(id, graceMs)));
   }
 
+  /** Tells every running mechanism that the contacts' addresses changed; one that throws costs only itself. */
+  addressesChanged(): void {
+    for (const [id, running] of this.#running) {
+      try {
+        running.instance.addressesChanged?.();
+      } catch (error) {
+        this.#log.error(`${id}: addressesChanged failed: ${describe(error)}`);
+      }
+    }
+  }
+
   active(): MechanismId[] {
     return [...this.#running].filter(([, r]) => r.status.state === 'active').map(([id]) => id);
   }

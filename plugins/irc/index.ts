@@ -222,6 +222,13 @@ class IrcMechanism implements Mechanism {
     this.#poll();
   }
 
+  addressesChanged(): void {
+    const client = this.#client;
+    if (!client || !this.#registered) return; // the next sign-in watches them anyway
+    if (client.network.supports('MONITOR')) for (const nick of this.#ctx.addresses().filter((a) => nickPattern.test(a))) client.addMonitor(nick);
+    this.#poll(); // now, not at the next round: USERHOST tells online and away
+  }
+
   /** USERHOST answers for up to 5 nicks at once, with online and away in one reply. */
   #poll(): void {
     clearTimeout(this.#pollTimer);

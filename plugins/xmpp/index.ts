@@ -68,6 +68,8 @@ class XmppMechanism implements Mechanism {
   readonly #backoff = new Backoff({ baseMs: MIN_BACKOFF_MS, capMs: MAX_BACKOFF_MS });
   /** The state last reported, so that one drop is reported once however many paths notice it. */
   #reported: MechanismStatus | undefined;
+  /** Addresses whose presence we are subscribed to (or asked for), as the roster said at sign-in. */
+  #subscribed = new Set<string>();
   /** bare address → resource → show */
   readonly #resources = new Map<string, Map<string, PresenceShow>>();
   /**
@@ -225,16 +227,13 @@ class XmppMechanism implements Mechanism {
   /** Asks for the presence of every contact address we are not yet subscribed to. */
   async #subscribeToContacts(connection: Connection): Promise<void> {
     const roster = await connection.iqCaller.get(xml('query', { xmlns: 'jabber:iq:roster' }));
-    const subscribed = new Set(
+    this.#subscribed = new Set(
       roster
         .getChildren('item')
         .filter((item) => item.attrs.subscription === 'to' || item.attrs.subscription === 'both' || item.attrs.ask === 'subscribe')
         .map((item) => bareAddress(item.attrs.jid ?? '')),
     );
-    for (const address of this.#ctx.addresses()) {
-      const bare = bareAddress(address);
-      if (!subscribed.has(bare) && jidPattern.test(bare)) await connection.entity.send(xml('presence', { to: bare, type: 'subscribe' }));
-    }
+    await this.#subscribeToNew(connection);
     // The roster is the user's contact list on this server: offer its people as contacts (the core
     // leaves out those already known).
     for (const item of roster.getChildren('item')) {
@@ -242,6 +241,22 @@ class XmppMechanism implements Mechanism {
       if (!jidPattern.test(address) || this.#known(address)) continue;
       this.#ctx.suggest({ address, ...(item.attrs.name && { name: item.attrs.name.slice(0, 200) }) });
     }
+  }
+
+  /** Subscribes to the contacts' addresses not subscribed to yet (at sign-in, and when contacts change). */
+  async #subscribeToNew(connection: Connection): Promise<void> {
+    for (const address of this.#ctx.addresses()) {
+      const bare = bareAddress(address);
+      if (this.#subscribed.has(bare) || !jidPattern.test(bare)) continue;
+      this.#subscribed.add(bare);
+      await connection.entity.send(xml('presence', { to: bare, type: 'subscribe' }));
+    }
+  }
+
+  addressesChanged(): void {
+    const connection = this.#connection;
+    if (!connection || !this.#online) return; // the next sign-in subscribes to them anyway
+    this.#subscribeToNew(connection).catch((error: unknown) => this.#ctx.log.warn(`subscribing: ${explain(error)}`));
   }
 
   #known(bare: string): boolean {

@@ -65,3 +65,22 @@ it('a stranger sending 300 messages at once: a few kept, the request stays, a co
     await h.stop();
   }
 });
+
+it('someone accepted as a contact while the app runs shows their presence at once, without a reconnect', async () => {
+  const me = server.createAccount('me');
+  const newcomerAccount = server.createAccount('newcomer');
+  const h = startCore({ accounts: { im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } }, contacts: [] });
+  const newcomer = await startPeer({ service: server.service, domain: server.domain, ...newcomerAccount });
+  try {
+    await h.event('mechanisms:changed', (list) => list.some((m) => m.id === 'im1' && m.state === 'active'));
+    await newcomer.say(me.jid, 'Hello, it is me');
+    const [request] = await h.call('strangers:list', {}).then(async (list) => (list.length ? list : [await h.event('strangers:changed', (l) => l.length > 0).then((l) => l[0]!)]));
+    const contact = await h.call('strangers:accept', { strangerId: request!.id, name: 'Newcomer' });
+    // The mechanism asks for the new address's presence now (the newcomer's client approves): the glyph follows.
+    await h.glyphs((glyph) => glyph(contact.id) === 'available', 10_000);
+    expect(h.logs.filter((l) => /reconnect|connection dropped/.test(l))).toEqual([]);
+  } finally {
+    await newcomer.offline();
+    await h.stop();
+  }
+});
