@@ -261,7 +261,7 @@ export function createCore(options: CoreOptions): Core {
       return state;
     },
     'contacts:list': () => contactList(),
-    'messages:list': ({ contactId }) => store.list(contactId),
+    'messages:list': ({ contactId, limit, before }) => store.page(contactId, limit, before),
     'messages:send': (request) => deliveries.send(request),
     'messages:sendMany': ({ contactIds, ...rest }) => {
       const unknown = contactIds.filter((id) => !contacts.get(id));

@@ -38,7 +38,17 @@ export const requests = {
   /** The user read the keychain notice: it is not shown again, after a restart either. */
   'app:dismissKeychainNotice': request<AppState>()(z.strictObject({})),
   'contacts:list': request<ContactView[]>()(z.strictObject({})),
-  'messages:list': request<MessageView[]>()(z.strictObject({ contactId })),
+  /**
+   * A page of a conversation, oldest first: the newest `limit` messages, or the `limit` before
+   * `before` (the oldest message the window has), so that a long history opens at once.
+   */
+  'messages:list': request<MessageView[]>()(
+    z.strictObject({
+      contactId,
+      limit: z.number().int().positive().max(5000).default(200),
+      before: z.strictObject({ at: z.number().int().nonnegative(), id }).optional(),
+    }),
+  ),
   'messages:send': request<MessageView>()(
     z.strictObject({
       contactId,

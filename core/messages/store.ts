@@ -106,6 +106,20 @@ export class MessageStore {
     return (this.#db.prepare('SELECT * FROM messages WHERE contact_id = ? ORDER BY at, rowid').all(contactId) as MessageRow[]).map(toView);
   }
 
+  /**
+   * A page of a conversation, oldest first: the newest `limit` before the cursor (ordered by time,
+   * then id), or the newest of all. Served by the (contact_id, at, id) index: as fast on the 100,000th
+   * message as on the first.
+   */
+  page(contactId: ContactId, limit: number, before?: { at: number; id: string }): MessageView[] {
+    const rows = before
+      ? (this.#db
+          .prepare('SELECT * FROM messages WHERE contact_id = ? AND (at < ? OR (at = ? AND id < ?)) ORDER BY at DESC, id DESC LIMIT ?')
+          .all(contactId, before.at, before.at, before.id, limit) as MessageRow[])
+      : (this.#db.prepare('SELECT * FROM messages WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(contactId, limit) as MessageRow[]);
+    return rows.reverse().map(toView);
+  }
+
   /** The outbox: outgoing messages whose delivery has not ended. */
   unfinished(): MessageView[] {
     return (this.#db.prepare("SELECT * FROM messages WHERE direction = 'out' AND state IN ('sending', 'waiting') ORDER BY at").all() as MessageRow[]).map(toView);

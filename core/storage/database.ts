@@ -63,6 +63,8 @@ export const migrations: readonly string[] = [
   // 5: a failed attempt whose message may have reached the server all the same (the connection was
   //    lost before the server's count said): a later send on that mechanism looks for it first
   `ALTER TABLE attempts ADD COLUMN fate_unknown INTEGER NOT NULL DEFAULT 0;`,
+  // 6: a conversation is read a page at a time, newest first, ties broken by id
+  `CREATE INDEX messages_by_contact_page ON messages (contact_id, at, id);`,
 ];
 
 export function openDatabase(directory: string): Db {

@@ -1,5 +1,5 @@
 // One conversation with one person: the messages both ways, each with its state, and a compose box.
-import { useEffect, useRef } from 'react';
+import { memo, useLayoutEffect, useRef } from 'react';
 import type { MessageView } from '../../shared/domain';
 import { Compose } from './Compose';
 import { Outside, Quoting } from './Outside';
@@ -17,7 +17,8 @@ const stateLabels: Record<MessageView['state'], string> = {
   received: '',
 };
 
-function Message({ message }: { message: MessageView }) {
+// Memoized: a change to one message (its state) re-renders that row, not the whole history.
+const Message = memo(function Message({ message }: { message: MessageView }) {
   const retry = useStore((s) => s.retry);
   const cancel = useStore((s) => s.cancel);
   const stillTrying = useStore((s) => s.stillTrying[message.id]);
@@ -57,18 +58,30 @@ function Message({ message }: { message: MessageView }) {
       )}
     </li>
   );
-}
+});
 
 export function Conversation() {
   const selected = useStore((s) => s.selected);
   const contact = useStore((s) => s.contacts.find((c) => c.id === s.selected));
-  const messages = useStore((s) => (s.selected ? s.messages[s.selected] : undefined)) ?? [];
+  const messages = useStore((s) => (s.selected ? s.messages[s.selected] : undefined)) ?? noMessages;
+  const older = useStore((s) => (s.selected ? (s.older[s.selected] ?? false) : false));
+  const loadOlder = useStore((s) => s.loadOlder);
+  const list = useRef<HTMLOListElement>(null);
   const end = useRef<HTMLLIElement>(null);
+  /** The first and last message shown at the last render, and the list's height then. */
+  const shown = useRef<{ first?: string; last?: string; height: number }>({ height: 0 });
 
-  // A block body on purpose: the effect must return nothing (newer scrollIntoView returns a promise).
-  useEffect(() => {
-    end.current?.scrollIntoView({ block: 'end' });
-  }, [messages.length]);
+  // Before the page paints: an older page put above keeps what the reader sees where it was; a new
+  // message at the end (or another conversation) scrolls to the end.
+  useLayoutEffect(() => {
+    const element = list.current;
+    const first = messages[0]?.id;
+    const last = messages.at(-1)?.id;
+    const before = shown.current;
+    if (element && last === before.last && first !== before.first) element.scrollTop += element.scrollHeight - before.height;
+    else if (last !== before.last) end.current?.scrollIntoView({ block: 'end' });
+    shown.current = { first, last, height: element?.scrollHeight ?? 0 };
+  }, [messages]);
 
   if (!selected || !contact) return <section className="conversation empty">Choose a contact to start talking.</section>;
 
@@ -80,7 +93,20 @@ export function Conversation() {
           <Outside>{contact.name}</Outside>
         </h2>
       </header>
-      <ol className="messages" aria-label="Messages">
+      <ol
+        ref={list}
+        className="messages"
+        aria-label="Messages"
+        // Near the top, the page before is fetched: scrolling up reads on through the history.
+        onScroll={(e) => void (older && e.currentTarget.scrollTop < 200 && loadOlder())}
+      >
+        {older && (
+          <li className="messages-older">
+            <button type="button" onClick={() => void loadOlder()}>
+              Earlier messages
+            </button>
+          </li>
+        )}
         {messages.map((m) => (
           <Message key={m.id} message={m} />
         ))}
@@ -90,3 +116,5 @@ export function Conversation() {
     </section>
   );
 }
+
+const noMessages: readonly MessageView[] = [];

@@ -16,6 +16,7 @@ import type {
   StrangerView,
 } from '../../shared/domain';
 import type { Result } from '../../shared/result';
+import { HISTORY_PAGE } from '../../shared/history';
 import { api } from './api';
 
 export interface SendOptions {
@@ -28,7 +29,12 @@ interface State {
   view: 'conversations' | 'settings';
   contacts: ContactView[];
   selected: ContactId | undefined;
+  /** The loaded part of each conversation, oldest first: the newest page on open, older pages on request. */
   messages: Record<ContactId, MessageView[]>;
+  /** Whether a conversation has older messages than those loaded. */
+  older: Record<ContactId, boolean>;
+  /** Loads the page before the oldest loaded message of the open conversation. */
+  loadOlder(): Promise<void>;
   problems: readonly string[];
   /** Where there is no keychain: where the passwords are kept, until the user dismisses it. */
   keychainNotice: KeychainNotice | undefined;
@@ -58,9 +64,33 @@ interface State {
   closeSettings(): void;
 }
 
-function upsert(list: readonly MessageView[], message: MessageView): MessageView[] {
-  const others = list.filter((m) => m.id !== message.id);
-  return [...others, message].sort((a, b) => a.at - b.at);
+const inOrder = (a: MessageView, b: MessageView) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * A message put in its place: replaced where it is (looked for from the newest end, where changes
+ * happen), or inserted by binary search. No sort of the whole conversation per event.
+ */
+export function upsert(list: readonly MessageView[], message: MessageView): MessageView[] {
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (list[i]!.id !== message.id) continue;
+    const next = list.slice();
+    next[i] = message;
+    return next;
+  }
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (inOrder(list[mid]!, message) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  return [...list.slice(0, low), message, ...list.slice(low)];
+}
+
+/** A page merged into what is loaded: what the page brings replaces what is there, once each. */
+function merge(list: readonly MessageView[], page: readonly MessageView[]): MessageView[] {
+  const fresh = new Map(page.map((m) => [m.id, m]));
+  return [...list.filter((m) => !fresh.has(m.id)), ...page].sort(inOrder);
 }
 
 function value<T>(result: Result<T>, onError: (message: string) => void): T | undefined {
@@ -71,6 +101,8 @@ function value<T>(result: Result<T>, onError: (message: string) => void): T | un
 
 export const useStore = create<State>()((set, get) => {
   const setError = (error: string) => set({ error });
+  /** Conversations whose older page is being fetched: one request at a time each. */
+  const loadingOlder = new Set<ContactId>();
   const put = (message: MessageView) =>
     set((s) => ({ messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) } }));
   return {
@@ -78,6 +110,7 @@ export const useStore = create<State>()((set, get) => {
     contacts: [],
     selected: undefined,
     messages: {},
+    older: {},
     problems: [],
     keychainNotice: undefined,
     managers: [],
@@ -92,8 +125,25 @@ export const useStore = create<State>()((set, get) => {
     dismissNotice: () => set({ notice: undefined }),
     async select(id) {
       set({ selected: id, view: 'conversations' });
-      const messages = value(await api.messages.list({ contactId: id }), setError);
-      if (messages) set((s) => ({ messages: { ...s.messages, [id]: messages.reduce(upsert, s.messages[id] ?? []) } }));
+      const page = value(await api.messages.list({ contactId: id, limit: HISTORY_PAGE }), setError);
+      if (page)
+        set((s) => ({
+          messages: { ...s.messages, [id]: merge(s.messages[id] ?? [], page) },
+          // Older pages loaded earlier are still there; otherwise a full page means there may be more.
+          older: { ...s.older, [id]: s.older[id] ?? page.length === HISTORY_PAGE },
+        }));
+    },
+    async loadOlder() {
+      const id = get().selected;
+      const oldest = id ? get().messages[id]?.[0] : undefined;
+      if (!id || !oldest || !get().older[id] || loadingOlder.has(id)) return;
+      loadingOlder.add(id);
+      try {
+        const page = value(await api.messages.list({ contactId: id, limit: HISTORY_PAGE, before: { at: oldest.at, id: oldest.id } }), setError);
+        if (page) set((s) => ({ messages: { ...s.messages, [id]: merge(s.messages[id] ?? [], page) }, older: { ...s.older, [id]: page.length === HISTORY_PAGE } }));
+      } finally {
+        loadingOlder.delete(id);
+      }
     },
     async send(body, options) {
       const contactId = get().selected;

@@ -138,7 +138,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     ipc = mine;
     // A killed host's last events may still be read after the next one listed its messages: ignored.
     mine.on('messages:changed', (m) => ipc === mine && seen(m));
-    for (const m of await ipc.call('messages:list', { contactId: 'peer' })) seen(m);
+    for (const m of await ipc.call('messages:list', { contactId: 'peer', limit: 5000 })) seen(m);
   };
   const saveLog = () => {
     if (host) fs.appendFileSync(hostLog, `\n===== host process ${hostNumber} =====\n${host.output()}`);
@@ -220,14 +220,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
 
     // The truth as the host tells it now, and what the person got: messages shown sent must arrive; give
     // the last ones (and what the server kept offline) a bounded time to do so.
-    for (const m of await ipc!.call('messages:list', { contactId: 'peer' })) seen(m);
+    for (const m of await ipc!.call('messages:list', { contactId: 'peer', limit: 5000 })) seen(m);
     const arrivedIndexes = () => new Set(world.arrivals.items.map((a) => indexOf(a.body)).filter((i) => i !== undefined));
     const shownSentIndexes = () => [...views.values()].filter((m) => shownSent.has(m.state)).map((m) => indexOf(m.body)!);
     await world.arrivals.until(() => {
       const got = arrivedIndexes();
       return shownSentIndexes().every((i) => got.has(i));
     }, AbortSignal.timeout(15_000));
-    for (const m of await ipc!.call('messages:list', { contactId: 'peer' })) seen(m);
+    for (const m of await ipc!.call('messages:list', { contactId: 'peer', limit: 5000 })) seen(m);
 
     // Counting, one message per drill index (its text is unique to the run).
     const byIndex = new Map<number, MessageView[]>();

@@ -1,9 +1,13 @@
 // Ten thousand people in the contact list, in Debian's Chromium through the browser host, with a real
 // Prosody and a real peer: the list paints with only a screenful of rows in the page, the far end of
-// it is reachable by scrolling, and one person's presence still follows their real client.
+// it is reachable by scrolling, and one person's presence still follows their real client. And a
+// conversation of five thousand messages opens on its newest page and reads back page by page.
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { MessageStore } from '../../core/messages/store';
+import { openDatabase } from '../../core/storage/database';
+import { HISTORY_PAGE } from '../../shared/history';
 import { startHostProcess, type HostProcess } from '../harness/host-process';
 import { startPeer, type Peer } from '../harness/peer';
 import { makeWorld, stopAfterTest, type World } from './world';
@@ -47,4 +51,29 @@ test('ten thousand contacts: a screenful of rows in the page, the last one reach
   await expect(page.getByRole('button', { name: `Zed ${String(PEOPLE).padStart(5, '0')}` })).toBeVisible();
   expect(await page.locator('.contact').count(), 'rows in the page after scrolling').toBeLessThan(80);
   expect(pageErrors, 'errors in the page (CSP violations included)').toEqual([]);
+});
+
+test('a conversation of five thousand messages opens on its newest page and reads back a page at a time, keeping the place', async ({ page }) => {
+  // A long-time user's history, written into the real database before the host starts.
+  const db = openDatabase(world.configDir);
+  const store = new MessageStore(db);
+  db.transaction(() => {
+    for (let i = 1; i <= 5000; i++) {
+      store.add({ id: `h${String(i).padStart(5, '0')}`, contactId: 'pamela', direction: i % 2 ? 'in' : 'out', body: `History ${i}`, state: i % 2 ? 'received' : 'read', at: 1_700_000_000_000 + i * 1000, priority: 'normal' });
+    }
+  })();
+  db.close();
+  host = await startHostProcess(world.configDir);
+  await page.goto(host.url);
+  await page.getByRole('button', { name: world.friendName }).click();
+  const messages = page.getByRole('list', { name: 'Messages' });
+  await expect(messages.getByText('History 5000', { exact: true })).toBeVisible();
+  expect(await page.locator('.message').count(), 'messages in the page on open').toBe(HISTORY_PAGE);
+
+  // Scrolling up to the top brings the page before, above, and what was at the top stays in view.
+  const firstShown = messages.getByText(`History ${5000 - HISTORY_PAGE + 1}`, { exact: true });
+  await messages.evaluate((e) => e.scrollTo(0, 0));
+  await expect(messages.getByText(`History ${5000 - HISTORY_PAGE}`, { exact: true })).toBeAttached();
+  expect(await page.locator('.message').count(), 'messages after one older page').toBe(2 * HISTORY_PAGE);
+  await expect(firstShown).toBeInViewport();
 });

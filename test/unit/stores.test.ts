@@ -91,6 +91,28 @@ describe('database', () => {
 });
 
 describe('MessageStore', () => {
+  it('reads a conversation a page at a time, newest first, through its index: every message once, none skipped', () => {
+    const db = openDatabase(temp());
+    const store = new MessageStore(db);
+    const insert = db.transaction(() => {
+      // 1,000 messages, several in the same millisecond, and another conversation between them.
+      for (let i = 0; i < 1000; i++) {
+        const at = 1_000 + Math.floor(i / 3);
+        store.add({ id: `m${String(i).padStart(4, '0')}`, contactId: 'jane', direction: i % 2 ? 'in' : 'out', body: `${i}`, state: 'sent', at, priority: 'normal' });
+        store.add({ id: `x${i}`, contactId: 'other', direction: 'in', body: 'noise', state: 'received', at, priority: 'normal' });
+      }
+    });
+    insert();
+    const newest = store.page('jane', 100);
+    expect(newest.map((m) => m.body)).toEqual(Array.from({ length: 100 }, (_, i) => `${900 + i}`));
+    const seen: string[] = [];
+    for (let page = newest; page.length; page = store.page('jane', 100, { at: page[0]!.at, id: page[0]!.id })) seen.unshift(...page.map((m) => m.body));
+    expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => `${i}`));
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM messages WHERE contact_id = ? AND (at < ? OR (at = ? AND id < ?)) ORDER BY at DESC, id DESC LIMIT ?").all('jane', 1, 1, 'a', 1) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX messages_by_contact_page/);
+    expect(plan.map((p) => p.detail).join('; ')).not.toMatch(/TEMP B-TREE/); // no sort of the whole conversation
+  });
+
   it('keeps messages and their state across a reopen', () => {
     const dir = temp();
     const store = new MessageStore(openDatabase(dir));
