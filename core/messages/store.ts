@@ -114,8 +114,9 @@ export class MessageStore {
   page(contactId: ContactId, limit: number, before?: { at: number; id: string }): MessageView[] {
     const rows = before
       ? (this.#db
-          .prepare('SELECT * FROM messages WHERE contact_id = ? AND (at < ? OR (at = ? AND id < ?)) ORDER BY at DESC, id DESC LIMIT ?')
-          .all(contactId, before.at, before.at, before.id, limit) as MessageRow[])
+          // A row value, so that the index seeks straight to the cursor instead of walking down to it.
+          .prepare('SELECT * FROM messages WHERE contact_id = ? AND (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?')
+          .all(contactId, before.at, before.id, limit) as MessageRow[])
       : (this.#db.prepare('SELECT * FROM messages WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(contactId, limit) as MessageRow[]);
     return rows.reverse().map(toView);
   }

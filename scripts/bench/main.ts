@@ -56,4 +56,21 @@ const stored = measure('message stored in the outbox (SQLite, WAL, FULL sync)', 
 measure('attempt recorded and ended', 3_000, (i) => store.endAttempt(store.beginAttempt({ messageId: `m${i}`, manager: 'sequential', configuration: 'Normal', mechanism: 'im1' }), 'accepted'));
 const listed = measure('conversation of 3,000 messages listed', 50, () => store.list('jane'));
 console.log(`  → a user can send ${Math.floor(stored)} messages a second before the disk is the limit; listing a long conversation takes ${(1000 / listed).toFixed(1)} ms`);
+
+// A 100,000-message conversation, as a long-time user has: opening it reads the newest page; scrolling
+// up reads the page before. Against listing the whole conversation, which is what opening it cost before.
+const long = new MessageStore(openDatabase(path.join(dir, 'long')));
+const longDb = openDatabase(path.join(dir, 'long'));
+const longStore = new MessageStore(longDb);
+longDb.transaction(() => {
+  for (let i = 0; i < 100_000; i++) longStore.add({ ...sent, id: `h${String(i).padStart(6, '0')}`, contactId: 'sam', state: 'read', at: 1_700_000_000_000 + i * 1000 });
+})();
+const opened = measure('100,000-message conversation: newest page of 100', 500, () => long.page('sam', 100));
+const middle = longStore.page('sam', 1, { at: 1_700_000_000_000 + 50_000 * 1000, id: 'h050000' })[0]!;
+const olderPage = measure('100,000-message conversation: the page before one', 500, () => long.page('sam', 100, { at: middle.at, id: middle.id }));
+const whole = measure('100,000-message conversation: all of it (as before)', 3, () => long.list('sam'));
+console.log(
+  `  → opening it takes ${(1000 / opened).toFixed(2)} ms, an older page ${(1000 / olderPage).toFixed(2)} ms; reading all of it took ${(1000 / whole).toFixed(0)} ms, ${(opened / whole).toFixed(0)}× as long`,
+);
+longDb.close();
 fs.rmSync(dir, { recursive: true, force: true });
