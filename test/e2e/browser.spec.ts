@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { test } from '@playwright/test';
 import { startHostProcess, type HostProcess } from '../harness/host-process';
 import { conversationFlow } from './flow';
-import { makeWorld, type World } from './world';
+import { makeWorld, pageErrors, type World } from './world';
 
 let world: World;
 let host: HostProcess | undefined;
@@ -23,9 +23,7 @@ test.afterEach(async ({}, testInfo) => {
 });
 
 test('contact list follows a real peer and a conversation goes both ways', async ({ page }) => {
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  const errors = pageErrors(page);
   host = await startHostProcess(world.configDir);
   await page.goto(host.url);
   // Connected (the contact list came over the WebSocket), the token is gone from the address and the history entry,
@@ -41,7 +39,7 @@ test('contact list follows a real peer and a conversation goes both ways', async
   try {
     await conversationFlow(page, world);
   } finally {
-    if (pageErrors.length) fs.writeFileSync(test.info().outputPath('page-errors.log'), pageErrors.join('\n'));
+    if (errors.length) fs.writeFileSync(test.info().outputPath('page-errors.log'), errors.join('\n'));
   }
-  test.expect(pageErrors, 'errors in the page (CSP violations included)').toEqual([]);
+  test.expect(errors, 'errors in the page (CSP violations included)').toEqual([]);
 });

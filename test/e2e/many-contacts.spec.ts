@@ -10,7 +10,7 @@ import { openDatabase } from '../../core/storage/database';
 import { HISTORY_PAGE } from '../../shared/history';
 import { startHostProcess, type HostProcess } from '../harness/host-process';
 import { startPeer, type Peer } from '../harness/peer';
-import { makeWorld, stopAfterTest, type World } from './world';
+import { makeWorld, pageErrors, stopAfterTest, type World } from './world';
 
 const PEOPLE = 10_000;
 let world: World;
@@ -31,9 +31,7 @@ test.afterEach(async ({}, testInfo) => {
 });
 
 test('ten thousand contacts: a screenful of rows in the page, the last one reachable, presence still live', async ({ page }) => {
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  const errors = pageErrors(page);
   host = await startHostProcess(world.configDir);
   await page.goto(host.url);
   const friend = page.getByRole('button', { name: world.friendName });
@@ -50,7 +48,7 @@ test('ten thousand contacts: a screenful of rows in the page, the last one reach
   await page.locator('.contacts-scroller').evaluate((e) => e.scrollTo(0, e.scrollHeight));
   await expect(page.getByRole('button', { name: `Zed ${String(PEOPLE).padStart(5, '0')}` })).toBeVisible();
   expect(await page.locator('.contact').count(), 'rows in the page after scrolling').toBeLessThan(80);
-  expect(pageErrors, 'errors in the page (CSP violations included)').toEqual([]);
+  expect(errors, 'errors in the page (CSP violations included)').toEqual([]);
 });
 
 test('a conversation of five thousand messages opens on its newest page and reads back a page at a time, keeping the place', async ({ page }) => {

@@ -50,6 +50,14 @@ export async function makeWorld(): Promise<World> {
   };
 }
 
+/** Collects the page's uncaught errors and console errors (CSP violations among them), from now on. */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
+  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  return errors;
+}
+
 /** Everything a user can see or a screen reader can read: text and attribute values. */
 async function visibleWords(page: Page): Promise<string> {
   return page.evaluate(() => {
