@@ -18,6 +18,7 @@ import { MechanismRegistry } from './mechanisms/registry';
 import { MessageStore } from './messages/store';
 import { userPluginFolder } from './delivery/plugin-folder';
 import { PresenceChanges } from './presence/changes';
+import { Windowed } from './windowed';
 import { PresenceService } from './presence/service';
 import { accountFromForm } from './settings/account-form';
 import { dismissedNotices } from './settings/dismissed';
@@ -108,6 +109,7 @@ export function createCore(options: CoreOptions): Core {
   const contactView = (c: ContactSettings): ContactView => ({ id: c.id, name: c.name, glyph: presence.glyph(c.id) });
   const contactList = (): ContactView[] => contacts.all().map(contactView).sort((a, b) => a.name.localeCompare(b.name));
   const contactsChanged = () => events.emit('contacts:changed', contactList());
+  const strangersChanged = new Windowed(() => events.emit('strangers:changed', strangers.pending()));
   const presenceChanges = new PresenceChanges(
     (id) => (contacts.get(id) ? presence.glyph(id) : undefined),
     (changes) => events.emit('contacts:presence', changes),
@@ -153,7 +155,7 @@ export function createCore(options: CoreOptions): Core {
           if (!kept) return;
           view = kept.message;
           store.noteIncoming(view.contactId, view.id, remoteIds);
-          if (kept.listChanged) events.emit('strangers:changed', strangers.pending());
+          if (kept.listChanged) strangersChanged.trigger();
         }
         events.emit('messages:changed', view);
       },
@@ -163,7 +165,7 @@ export function createCore(options: CoreOptions): Core {
       suggest(mechanism, person) {
         const address = normalize(mechanism, String(person.address));
         if (contacts.byAddress(mechanism, address).length) return; // already a contact
-        if (strangers.suggest(mechanism, address, person.name === undefined ? undefined : String(person.name))) events.emit('strangers:changed', strangers.pending());
+        if (strangers.suggest(mechanism, address, person.name === undefined ? undefined : String(person.name))) strangersChanged.trigger();
       },
     },
     log,
@@ -352,6 +354,7 @@ export function createCore(options: CoreOptions): Core {
       await deliveries.stop();
       await registry.stopAll();
       presenceChanges.flush();
+      strangersChanged.flush();
       db.close();
     },
   };

@@ -6,6 +6,7 @@ import { strangerConversation, strangerLimits } from '../../core/contacts/strang
 import { startCore } from '../harness/core-harness';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
+import { writeRoster } from '../harness/roster';
 
 let server: ProsodyServer;
 beforeAll(async () => {
@@ -81,6 +82,27 @@ it('someone accepted as a contact while the app runs shows their presence at onc
     expect(h.logs.filter((l) => /reconnect|connection dropped/.test(l))).toEqual([]);
   } finally {
     await newcomer.offline();
+    await h.stop();
+  }
+});
+
+it('an account whose roster holds 2,000 people: all offered as new people, in a few small events, not 2,000 growing lists', async () => {
+  const me = server.createAccount('me');
+  const people = Array.from({ length: 2000 }, (_, i) => ({ jid: `person${i}@${server.domain}`, name: `Person ${i}` }));
+  writeRoster(server, me.jid, people);
+  const h = startCore({ accounts: { im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } }, contacts: [] });
+  try {
+    const last = await h.event('strangers:changed', (list) => list.length === people.length, 30_000);
+    expect(new Set(last.map((p) => p.name))).toEqual(new Set(people.map((p) => p.name)));
+    const lists = h.seen.filter((e) => e.name === 'strangers:changed').map((e) => e.payload as unknown[]);
+    const bytes = lists.reduce((sum, list) => sum + JSON.stringify(list).length, 0);
+    // One list per 50 ms while the roster is read, each with what holds then: a few hundred kB in all
+    // (2,000 lists of up to 2,000 people each would be hundreds of MB).
+    expect(lists.length, 'strangers:changed events').toBeLessThan(40);
+    expect(bytes, 'bytes of new people sent to the window').toBeLessThan(10 * JSON.stringify(last).length);
+    // The core still answers at once.
+    expect(await h.call('app:state', {})).toBeDefined();
+  } finally {
     await h.stop();
   }
 });
