@@ -68,6 +68,8 @@ class XmppMechanism implements Mechanism {
   readonly #backoff = new Backoff({ baseMs: MIN_BACKOFF_MS, capMs: MAX_BACKOFF_MS });
   /** The state last reported, so that one drop is reported once however many paths notice it. */
   #reported: MechanismStatus | undefined;
+  /** The contacts' bare addresses (see #known). */
+  #knownAddresses: Set<string> | undefined;
   /** Addresses whose presence we are subscribed to (or asked for), as the roster said at sign-in. */
   #subscribed = new Set<string>();
   /** bare address → resource → show */
@@ -254,13 +256,16 @@ class XmppMechanism implements Mechanism {
   }
 
   addressesChanged(): void {
+    this.#knownAddresses = undefined;
     const connection = this.#connection;
     if (!connection || !this.#online) return; // the next sign-in subscribes to them anyway
     this.#subscribeToNew(connection).catch((error: unknown) => this.#ctx.log.warn(`subscribing: ${explain(error)}`));
   }
 
+  /** Whether a bare address is a contact's: a set, built once per change of the addresses, not a scan per stanza. */
   #known(bare: string): boolean {
-    return this.#ctx.addresses().some((a) => bareAddress(a) === bare);
+    this.#knownAddresses ??= new Set(this.#ctx.addresses().map(bareAddress));
+    return this.#knownAddresses.has(bare);
   }
 
   #onStanza(stanza: Element): void {
