@@ -268,7 +268,7 @@ export function createCore(options: CoreOptions): Core {
     'messages:sendMany': ({ contactIds, ...rest }) => {
       const unknown = contactIds.filter((id) => !contacts.get(id));
       if (unknown.length) throw new NotFoundError(`There is no contact ${unknown.join(', ')}.`);
-      return [...new Set(contactIds)].map((contactId) => deliveries.send({ contactId, ...rest }));
+      return Promise.all([...new Set(contactIds)].map((contactId) => deliveries.send({ contactId, ...rest })));
     },
     'messages:retry': ({ messageId }) => deliveries.retry(messageId),
     'messages:cancel': ({ messageId }) => deliveries.cancel(messageId),

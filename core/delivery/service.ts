@@ -65,6 +65,9 @@ export interface SendRequest {
 export class DeliveryService {
   readonly #deps: DeliveryDeps;
   readonly #runs = new Map<string, Promise<void>>();
+  /** Sends asked for and not yet written: written together at the end of this turn (see send). */
+  readonly #toStore: { message: MessageView; resolve: (m: MessageView) => void; reject: (e: unknown) => void }[] = [];
+  #commitTimer: NodeJS.Immediate | undefined;
   /** The deliveries under way, by message id: what evidence, "Cancel" and "Retry now" reach. */
   readonly #live = new Map<string, Run>();
   /** Fires once, on stop(). Waits listen through signals made from it (AbortSignal.any), never on it. */
@@ -95,9 +98,13 @@ export class DeliveryService {
     this.#offRegistry = deps.registry.onChange(seen);
   }
 
-  /** Stores the message in the outbox, then delivers it in the background. */
-  send(request: SendRequest): MessageView {
-    const { contacts, store, events } = this.#deps;
+  /**
+   * Stores the message in the outbox, then delivers it in the background; resolves once it is on
+   * disk. Sends asked for in the same turn of the event loop (a burst, a message to many people) are
+   * written in one transaction: one synced commit for all of them instead of one each.
+   */
+  send(request: SendRequest): Promise<MessageView> {
+    const { contacts } = this.#deps;
     if (!contacts().get(request.contactId)) throw new NotFoundError(`There is no contact ${request.contactId}.`);
     const now = Date.now();
     const choice = this.#choose({ priority: request.priority, expiring: request.expiresInSeconds !== undefined, manager: request.manager });
@@ -113,10 +120,29 @@ export class DeliveryService {
       ...(request.manager !== undefined && { chosenManager: request.manager }),
       ...(choice && { manager: choice.manager, configuration: choice.configuration.name }),
     };
-    store.add(message);
-    events.emit('messages:changed', message);
-    this.#start(message.id);
-    return message;
+    return new Promise((resolve, reject) => {
+      this.#toStore.push({ message, resolve, reject });
+      this.#commitTimer ??= setImmediate(() => this.#commit());
+    });
+  }
+
+  /** Writes the messages sent since the last commit in one transaction, then tells and delivers each. */
+  #commit(): void {
+    clearImmediate(this.#commitTimer);
+    this.#commitTimer = undefined;
+    const batch = this.#toStore.splice(0);
+    if (!batch.length) return;
+    try {
+      this.#deps.store.addMany(batch.map((b) => b.message));
+    } catch (error) {
+      for (const b of batch) b.reject(error);
+      return;
+    }
+    for (const { message, resolve } of batch) {
+      this.#deps.events.emit('messages:changed', message);
+      this.#start(message.id);
+      resolve(message);
+    }
   }
 
   /**
@@ -185,6 +211,7 @@ export class DeliveryService {
    * failed nor expired), and each unfinished message stays in the outbox as it is, for the next start.
    */
   async stop(): Promise<void> {
+    this.#commit(); // sends already asked for are kept: they wait in the outbox for the next start
     this.#offIncoming();
     this.#offRegistry();
     this.#shutdown.abort('stopped' satisfies Ending);

@@ -88,6 +88,13 @@ export class MessageStore {
       .run(m.id, m.contactId, m.direction, m.body, m.state, m.at, m.priority, m.expiresAt ?? null, m.chosenManager ?? null, m.manager ?? null, m.configuration ?? null, m.failure ?? null);
   }
 
+  /** Several messages in one transaction: one synced commit for all. */
+  addMany(messages: readonly MessageView[]): void {
+    this.#db.transaction(() => {
+      for (const m of messages) this.add(m);
+    })();
+  }
+
   update(id: string, patch: MessagePatch): MessageView | undefined {
     const keys = (Object.keys(patch) as (keyof MessagePatch)[]).filter((k) => k in columns);
     if (keys.length) {
