@@ -82,6 +82,9 @@ export function createConnection(options: ConnectionOptions, sm: StreamManagemen
     const socket = e.socket;
     if (!(socket instanceof net.Socket) || socket instanceof tls.TLSSocket) throw new UnsafeServerError('TLS was offered twice');
     plain = socket;
+    // No Nagle: a chat message is one small write, often right after another small one (an ack); held
+    // back until the server's delayed ACK, it would wait some 40 ms for nothing.
+    socket.setNoDelay(true);
     const answer = await e.sendReceive(xml('starttls', { xmlns: NS_TLS }));
     if (!answer.is('proceed', NS_TLS)) throw new UnsafeServerError('the server would not start TLS');
     const secure = new TlsSocket();

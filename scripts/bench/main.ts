@@ -11,6 +11,7 @@ import type { Handlers } from '../../core/ipc/handlers';
 import { MessageStore } from '../../core/messages/store';
 import { aggregatePresence } from '../../core/presence/aggregate';
 import { openDatabase } from '../../core/storage/database';
+import { benchSendPath } from './send-path';
 import type { MessageView, PresenceShow } from '../../shared/domain';
 
 function measure(name: string, iterations: number, fn: (i: number) => unknown): number {
@@ -81,3 +82,9 @@ console.log(
 );
 longDb.close();
 fs.rmSync(dir, { recursive: true, force: true });
+
+// The send path against a raw client needs a real Prosody (and the built host): where either is
+// missing, it says so instead of measuring.
+if (!fs.existsSync('/usr/bin/prosody')) console.log('\nSend path against a raw @xmpp/client: skipped, Prosody is not installed (apt-get install prosody).');
+else if (!fs.existsSync('dist/host/main.js')) console.log('\nSend path against a raw @xmpp/client: skipped, the host is not built (npm run build).');
+else await benchSendPath();
