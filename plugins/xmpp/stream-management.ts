@@ -89,7 +89,7 @@ export class StreamManagement extends EventEmitter {
     entity.on('stanza', () => current() && this.#received());
     entity.on('nonza', (element: Element) => current() && this.#nonza(element));
     // A stream closed cleanly (by the server, or by us) ends the session with it: it cannot be resumed.
-    entity.on('close', () => current() && this.endSession());
+    entity.on('close', () => current() && this.#endSession());
     entity.on('disconnect', () => this.#disconnected(entity));
     features.use('sm', NS_SM, async (_ctx, next) => {
       if (!current()) return;
@@ -98,11 +98,6 @@ export class StreamManagement extends EventEmitter {
       await next(); // binds the resource: "online"
       if (!stream.aborted) await this.#enable(entity, stream);
     });
-  }
-
-  /** How many stanzas are sent and unacknowledged. */
-  get unacknowledged(): number {
-    return this.#queue.length;
   }
 
   /** Whether a stanza sent now is counted, and so will be acknowledged or failed. */
@@ -114,7 +109,7 @@ export class StreamManagement extends EventEmitter {
    * The session cannot be resumed (the server ended it, or we stop): every stanza still waiting gets
    * its fate now, unknown, since the server may have had it.
    */
-  endSession(): void {
+  #endSession(): void {
     this.id = '';
     this.#failAll('unknown');
   }
@@ -189,14 +184,17 @@ export class StreamManagement extends EventEmitter {
     for (const item of this.#queue.splice(0)) this.emit('fail', item.stanza, fate);
   }
 
-  /** After a burst of sends, asks for an ack once (debounced), so that each send is settled soon. */
+  /**
+   * After a send, asks for an ack within 100 ms; sends meanwhile share that request. Not a debounce: a
+   * steady stream of sends would push the request back for as long as it lasts, and settle nothing.
+   */
   #askSoon(): void {
-    if (!this.enabled) return;
-    clearTimeout(this.#requestTimer);
-    this.#requestTimer = setTimeout(() => this.#requestAck(), 100);
+    if (this.enabled) this.#requestTimer ??= setTimeout(() => this.#requestAck(), 100);
   }
 
   #requestAck(): void {
+    clearTimeout(this.#requestTimer);
+    this.#requestTimer = undefined;
     if (!this.enabled) return;
     this.#entity?.send(xml('r', { xmlns: NS_SM })).catch(() => undefined);
     this.#livenessTimer ??= setTimeout(() => {
