@@ -11,7 +11,6 @@ const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const NS_RSM = 'http://jabber.org/protocol/rsm';
 const NS_FORWARD = 'urn:xmpp:forward:0';
 const NS_DATA = 'jabber:x:data';
-const NS_DELAY = 'urn:xmpp:delay';
 export const NS_SID = 'urn:xmpp:sid:0';
 
 /** How far back a lost copy is looked for when the core does not say when it was first sent. */
@@ -41,14 +40,14 @@ const keyOf = (peer: string, originId: string) => `${peer} ${originId}`;
 /**
  * Looks up copies in the archive. Lookups asked for together (every message whose fate a lost
  * session left unknown) share one sweep of the archive, newest first, that ends once each is found
- * or the sweep has gone back past the earliest of them: a hundred lookups cost a few pages, not a
+ * or the archive has nothing older within the window (the query's start): a hundred lookups cost a few pages, not a
  * hundred queries whose results would flood the stream.
  */
 export class Archive {
   readonly #connection: () => Connection | undefined;
   readonly #own: string;
   /** Result collectors of the queries under way, by queryid. */
-  readonly #queries = new Map<string, (message: Element, stamp: number | undefined) => void>();
+  readonly #queries = new Map<string, (message: Element) => void>();
   #offered: boolean | undefined;
   #waiting: Wanted[] = [];
   #sweeping = false;
@@ -73,10 +72,8 @@ export class Archive {
     if (!result) return false;
     const from = stanza.attrs.from;
     if (from && bareAddress(from) !== this.#own) return true;
-    const forwarded = result.getChild('forwarded', NS_FORWARD);
-    const message = forwarded?.getChild('message');
-    const stamp = Date.parse(forwarded?.getChild('delay', NS_DELAY)?.attrs.stamp ?? '');
-    if (message) this.#queries.get(result.attrs.queryid ?? '')?.(message, Number.isNaN(stamp) ? undefined : stamp);
+    const message = result.getChild('forwarded', NS_FORWARD)?.getChild('message');
+    if (message) this.#queries.get(result.attrs.queryid ?? '')?.(message);
     return true;
   }
 
@@ -132,12 +129,10 @@ export class Archive {
     const from = Math.min(...batch.map((w) => w.since)) - SKEW_MS;
     const found = new Set<string>();
     let before = '';
-    let reachedStart = false;
     // Newest first (RSM <before/>): a copy just lost is on the first page.
-    for (let page = 0; page < MAX_PAGES && found.size < wanted.size && !reachedStart; page++) {
+    for (let page = 0; page < MAX_PAGES && found.size < wanted.size; page++) {
       const queryid = randomUUID();
-      this.#queries.set(queryid, (message, stamp) => {
-        if (stamp !== undefined && stamp < from) reachedStart = true;
+      this.#queries.set(queryid, (message) => {
         const ours = !message.attrs.from || bareAddress(message.attrs.from) === this.#own;
         const id = message.getChild('origin-id', NS_SID)?.attrs.id ?? message.attrs.id;
         const key = id && keyOf(bareAddress(message.attrs.to ?? ''), id);

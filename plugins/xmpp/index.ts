@@ -41,7 +41,6 @@ const ACK_TIMEOUT_MS = 45_000;
 const CONNECT_TIMEOUT_MS = 20_000;
 
 /** Errors that retrying will not cure: the user has to change something. */
-
 function isFinal(error: unknown): boolean {
   const e = error as { name?: string; code?: string };
   return error instanceof UnsafeServerError || e?.name === 'SASLError' || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/.test(String(e?.code ?? ''));
@@ -150,12 +149,12 @@ class XmppMechanism implements Mechanism {
     resolve(outcome);
   }
 
-  /** Ends every send waiting for an ack: not resent by the stream management, its fate left to the core. */
-  #giveUpWaiting(): void {
+  /** Ends every send waiting for an ack with `outcome`: none is resent by the stream management, its fate is the core's. */
+  #endWaiting(outcome: SendOutcome): void {
     for (const [stanza, resolve] of this.#awaitingAck) {
       this.#sm.abandon(stanza);
       this.#awaitingAck.delete(stanza);
-      resolve({ ok: false, reason: 'the connection was lost before the server confirmed the message', final: false, maybeSent: true });
+      resolve(outcome);
     }
   }
 
@@ -181,8 +180,8 @@ class XmppMechanism implements Mechanism {
       if (this.#stopped) return;
       // A socket that never opened (or already closed) has nothing to close; one that did is closed
       // briefly, without waiting out the library's long timeouts, and cut if it would not close: a
-      // socket left open would later close under the next attempt's feet.
-      // A session the server may still keep is not closed politely, which would end it: the socket is cut.
+      // socket left open would later close under the next attempt's feet. Where the server may still
+      // keep our session it is only cut: a polite close would end the session.
       if (entity.status !== 'disconnect' && entity.status !== 'offline') {
         if (!this.#sm.id) await within(entity.disconnect().catch(() => undefined), CLOSE_TIMEOUT_MS);
         connection.cut();
@@ -194,7 +193,7 @@ class XmppMechanism implements Mechanism {
       this.#ctx.log.warn(`cannot connect (${explain(error)}); retrying`);
       // The server is not back at once: sends waiting for the session's resumption stop waiting (their
       // fate unknown, looked up before any copy goes again) rather than holding their messages.
-      this.#giveUpWaiting();
+      this.#endWaiting({ ok: false, reason: 'the connection was lost before the server confirmed the message', final: false, maybeSent: true });
       this.#schedule();
       return;
     }
@@ -354,10 +353,7 @@ class XmppMechanism implements Mechanism {
     }
     this.#backoff.reset();
     this.#reported = undefined;
-    for (const [stanza, resolve] of this.#awaitingAck) {
-      this.#awaitingAck.delete(stanza);
-      resolve({ ok: false, reason: 'Switchboard is stopping', final: false });
-    }
+    this.#endWaiting({ ok: false, reason: 'Switchboard is stopping', final: false });
   }
 
   async send(address: string, message: OutgoingMessage): Promise<SendOutcome> {
