@@ -211,10 +211,11 @@ export class DeliveryService {
    * failed nor expired), and each unfinished message stays in the outbox as it is, for the next start.
    */
   async stop(): Promise<void> {
-    this.#commit(); // sends already asked for are kept: they wait in the outbox for the next start
     this.#offIncoming();
     this.#offRegistry();
     this.#shutdown.abort('stopped' satisfies Ending);
+    // Sends already asked for are written (and answered): stopped, they wait in the outbox for the next start.
+    this.#commit();
     await Promise.allSettled([...this.#runs.values(), ...this.#attempting]);
   }
 

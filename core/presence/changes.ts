@@ -2,36 +2,34 @@
 // as one list of changes at most every 50 ms, each contact once with its glyph at sending time. A storm
 // of ten thousand presence stanzas becomes a few small events, never the whole contact list each time.
 import type { ContactId, PresenceChange } from '../../shared/domain';
+import { Windowed } from '../windowed';
 
 export const PRESENCE_WINDOW_MS = 50;
 
 export class PresenceChanges {
   readonly #pending = new Set<ContactId>();
-  readonly #glyph: (id: ContactId) => PresenceChange['glyph'] | undefined;
-  readonly #emit: (changes: PresenceChange[]) => void;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #window: Windowed;
 
   /** `glyph` gives a contact's glyph now, or undefined when it is no longer a contact. */
   constructor(glyph: (id: ContactId) => PresenceChange['glyph'] | undefined, emit: (changes: PresenceChange[]) => void) {
-    this.#glyph = glyph;
-    this.#emit = emit;
+    this.#window = new Windowed(() => {
+      const changes: PresenceChange[] = [];
+      for (const id of this.#pending) {
+        const now = glyph(id);
+        if (now !== undefined) changes.push({ id, glyph: now });
+      }
+      this.#pending.clear();
+      if (changes.length) emit(changes);
+    }, PRESENCE_WINDOW_MS);
   }
 
   add(ids: Iterable<ContactId>): void {
     for (const id of ids) this.#pending.add(id);
-    if (this.#pending.size && !this.#timer) this.#timer = setTimeout(() => this.flush(), PRESENCE_WINDOW_MS);
+    if (this.#pending.size) this.#window.trigger();
   }
 
   /** Sends what is gathered now (also on stop, so that nothing is left behind a timer). */
   flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const changes: PresenceChange[] = [];
-    for (const id of this.#pending) {
-      const glyph = this.#glyph(id);
-      if (glyph !== undefined) changes.push({ id, glyph });
-    }
-    this.#pending.clear();
-    if (changes.length) this.#emit(changes);
+    this.#window.flush();
   }
 }
