@@ -41,6 +41,8 @@ export interface OutgoingMessage {
   readonly resend?: boolean;
   /** With `resend`: when the earliest of those sends began (ms since 1970), so that a lookup need go no further back. */
   readonly firstSentAt?: number;
+  /** With `resend`: when the latest of those sends ended (or now, if one never did), so that a lookup need go no further forward. */
+  readonly lastSentAt?: number;
 }
 
 /** A message someone sent us. The ids let the core show a message that came twice (or two ways) once. */

@@ -103,7 +103,7 @@ export class AttemptRunner {
         body: message.body,
         addressSettings: to.settings,
         ...(senderName !== undefined && { senderName }),
-        ...(resend && { resend: true, firstSentAt: Math.min(...unknown.map((a) => a.startedAt)) }),
+        ...(resend && { resend: true, firstSentAt: Math.min(...unknown.map((a) => a.startedAt)), lastSentAt: Math.max(...unknown.map((a) => a.endedAt ?? Date.now())) }),
       });
       // Only stopping cuts a send short; its answer after the delivery ended is still evidence. What the
       // server did with a send cut short is unknown: the next start sends again, with the same id.

@@ -15,12 +15,20 @@ export const NS_SID = 'urn:xmpp:sid:0';
 
 /** How far back a lost copy is looked for when the core does not say when it was first sent. */
 const WINDOW_MS = 24 * 60 * 60 * 1000;
-/** The server's clock may differ from ours: a copy is looked for this much before we sent it. */
-const SKEW_MS = 30_000;
+/**
+ * The server's clock may differ from ours. Where it tells its time (XEP-0202) the window is moved by
+ * the measured offset and widened by that measure's uncertainty and this; where it does not, by
+ * UNMEASURED_SKEW_MS either side.
+ */
+const MARGIN_MS = 2_000;
+const UNMEASURED_SKEW_MS = 30_000;
+/** Windows nearer than this are looked through in one query (their pages overlap anyway). */
+const JOIN_MS = 60_000;
 const PAGE_SIZE = 100;
 /** Bounds one sweep on a very busy account; past it a copy counts as not found (and is resent, marked). */
 const MAX_PAGES = 40;
 const QUERY_TIMEOUT_MS = 15_000;
+const NS_TIME = 'urn:xmpp:time';
 
 /** The server has no archive for the account: nothing can be looked up. */
 export class NoArchiveError extends Error {
@@ -30,7 +38,9 @@ export class NoArchiveError extends Error {
 interface Wanted {
   readonly key: string;
   readonly peer: string;
-  readonly since: number;
+  /** When the earlier copies may have been sent, on our clock: [first began, last ended]. */
+  readonly from: number;
+  readonly until: number;
   readonly resolve: (found: boolean) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -49,6 +59,8 @@ export class Archive {
   /** Result collectors of the queries under way, by queryid. */
   readonly #queries = new Map<string, (message: Element) => void>();
   #offered: boolean | undefined;
+  /** The server's clock minus ours, and how sure that is (ms); null where the server does not tell its time. */
+  #offset: { readonly ms: number; readonly within: number } | null | undefined;
   #waiting: Wanted[] = [];
   #sweeping = false;
 
@@ -61,6 +73,7 @@ export class Archive {
   /** A new session may be on a restarted (reconfigured) server: ask again. */
   forget(): void {
     this.#offered = undefined;
+    this.#offset = undefined;
   }
 
   /**
@@ -77,10 +90,29 @@ export class Archive {
     return true;
   }
 
+  /** The iq caller of the connection of the moment; one that is not signed in (reconnecting) cannot ask. */
   #caller() {
     const connection = this.#connection();
-    if (!connection) throw new Error('not connected');
+    if (!connection || connection.entity.status !== 'online') throw new Error('not connected');
     return connection.iqCaller;
+  }
+
+  /** Measures the server's clock against ours once per session (XEP-0202), so that a lookup's window can be narrow. */
+  async #serverOffset(): Promise<{ readonly ms: number; readonly within: number } | null> {
+    if (this.#offset !== undefined) return this.#offset;
+    const asked = Date.now();
+    const answer = await this.#caller()
+      .get(xml('time', { xmlns: NS_TIME }), this.#own.split('@')[1], QUERY_TIMEOUT_MS)
+      .catch((error: unknown) => {
+        const e = error as { type?: string };
+        if (e?.type === 'cancel' || e?.type === 'modify') return undefined; // not offered: unmeasured
+        throw error;
+      });
+    const answered = Date.now();
+    const utc = Date.parse(answer?.getChildText('utc') ?? '');
+    // The server's stamp may be to the second only: it lies anywhere in that second.
+    this.#offset = Number.isNaN(utc) ? null : { ms: utc - (asked + answered) / 2, within: (answered - asked) / 2 + 1_000 };
+    return this.#offset;
   }
 
   async #isOffered(): Promise<boolean> {
@@ -92,13 +124,15 @@ export class Archive {
   }
 
   /**
-   * Whether the archive holds a message we sent to `peer` with this origin-id, first sent at `since`
-   * (ms; unknown: the last day). Throws NoArchiveError where the server keeps none for the account,
-   * and the query's error when the lookup itself failed.
+   * Whether the archive holds a message we sent to `peer` with this origin-id, whose earlier copies
+   * were sent between `from` and `until` (ms on our clock; unknown: the last day, and now). Throws
+   * NoArchiveError where the server keeps none for the account, and the query's error when the lookup
+   * itself failed.
    */
-  holds(peer: string, originId: string, since?: number): Promise<boolean> {
+  holds(peer: string, originId: string, from?: number, until?: number): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ key: keyOf(peer, originId), peer, since: since ?? Date.now() - WINDOW_MS, resolve, reject });
+      const now = Date.now();
+      this.#waiting.push({ key: keyOf(peer, originId), peer, from: from ?? now - WINDOW_MS, until: Math.min(until ?? now, now), resolve, reject });
       void this.#sweepAll();
     });
   }
@@ -111,7 +145,8 @@ export class Archive {
       while (this.#waiting.length) {
         const batch = this.#waiting.splice(0);
         try {
-          const found = await this.#sweep(batch);
+          const found = new Set<string>();
+          for (const group of joined(batch)) for (const key of await this.#sweep(group)) found.add(key);
           for (const w of batch) w.resolve(found.has(w.key));
         } catch (error) {
           for (const w of batch) w.reject(error);
@@ -122,14 +157,24 @@ export class Archive {
     }
   }
 
+  /**
+   * Looks through the archive between the group's first and last send (on the server's clock, with a
+   * margin), oldest first: a copy the server took is near the send that was cut off, so the first
+   * page usually finds it, and a copy it never took costs only the few pages of that window. A window
+   * bounded at both ends keeps the lookup short even on a busy account, so that a connection that
+   * drops every few seconds still lets it finish.
+   */
   async #sweep(batch: readonly Wanted[]): Promise<Set<string>> {
     if (!(await this.#isOffered())) throw new NoArchiveError('the server keeps no archive for this account');
+    const offset = await this.#serverOffset();
+    const shift = offset?.ms ?? 0;
+    const margin = offset ? offset.within + MARGIN_MS : UNMEASURED_SKEW_MS;
     const wanted = new Set(batch.map((w) => w.key));
     const peers = new Set(batch.map((w) => w.peer));
-    const from = Math.min(...batch.map((w) => w.since)) - SKEW_MS;
+    const start = Math.min(...batch.map((w) => w.from)) + shift - margin;
+    const end = Math.max(...batch.map((w) => w.until)) + shift + margin;
     const found = new Set<string>();
-    let before = '';
-    // Newest first (RSM <before/>): a copy just lost is on the first page.
+    let after: string | undefined;
     for (let page = 0; page < MAX_PAGES && found.size < wanted.size; page++) {
       const queryid = randomUUID();
       this.#queries.set(queryid, (message) => {
@@ -143,23 +188,36 @@ export class Archive {
         const fields = [
           xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
           ...(peers.size === 1 ? [xml('field', { var: 'with' }, xml('value', {}, [...peers][0]!))] : []),
-          xml('field', { var: 'start' }, xml('value', {}, new Date(from).toISOString())),
+          xml('field', { var: 'start' }, xml('value', {}, new Date(start).toISOString())),
+          xml('field', { var: 'end' }, xml('value', {}, new Date(end).toISOString())),
         ];
         const query = xml(
           'query',
           { xmlns: NS_MAM, queryid },
           xml('x', { xmlns: NS_DATA, type: 'submit' }, ...fields),
-          xml('set', { xmlns: NS_RSM }, xml('max', {}, String(PAGE_SIZE)), xml('before', {}, before)),
+          xml('set', { xmlns: NS_RSM }, xml('max', {}, String(PAGE_SIZE)), ...(after ? [xml('after', {}, after)] : [])),
         );
         const answer = await this.#caller().request(xml('iq', { type: 'set' }, query), QUERY_TIMEOUT_MS);
         fin = answer.getChild('fin', NS_MAM);
       } finally {
         this.#queries.delete(queryid);
       }
-      const first = fin?.getChild('set', NS_RSM)?.getChildText('first');
-      if (!fin || fin.attrs.complete === 'true' || !first) break;
-      before = first;
+      const last = fin?.getChild('set', NS_RSM)?.getChildText('last');
+      if (!fin || fin.attrs.complete === 'true' || !last) break;
+      after = last;
     }
     return found;
   }
+}
+
+/** Groups lookups whose windows lie near each other, so that one far in the past does not stretch everyone's window. */
+function joined(batch: readonly Wanted[]): Wanted[][] {
+  const groups: Wanted[][] = [];
+  let until = -Infinity;
+  for (const w of [...batch].sort((a, b) => a.from - b.from)) {
+    if (groups.length && w.from <= until + JOIN_MS) groups.at(-1)!.push(w);
+    else groups.push([w]);
+    until = Math.max(until, w.until);
+  }
+  return groups;
 }

@@ -364,7 +364,7 @@ class XmppMechanism implements Mechanism {
     if (!message.resend) return this.#transmit(connection, to, message);
     // An earlier copy may have reached the server: the account's archive says whether it did.
     try {
-      if (await this.#archive!.holds(to, message.id, message.firstSentAt)) return { ok: true, level: 'accepted', note: 'found-in-archive' };
+      if (await this.#archive!.holds(to, message.id, message.firstSentAt, message.lastSentAt)) return { ok: true, level: 'accepted', note: 'found-in-archive' };
     } catch (error) {
       const e = error as { type?: string };
       // No archive, or one that refuses the query for good: nothing can be known, so it goes again.
