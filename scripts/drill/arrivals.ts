@@ -5,6 +5,8 @@ import { EventEmitter, once } from 'node:events';
 export interface Arrival {
   readonly body: string;
   readonly id?: string | null;
+  /** Fetched from the person's own archive when they came back after a server restart, not seen live. */
+  readonly fromArchive?: boolean;
 }
 
 export class ArrivalLog {

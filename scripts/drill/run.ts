@@ -41,6 +41,8 @@ export interface DrillReport {
   /** ... of which the host had kept this many (they count as accepted). */
   readonly unansweredKept: number;
   readonly arrived: number;
+  /** ... of which the person fetched this many from their own archive after a server restart (XMPP). */
+  readonly fromArchive: number;
   readonly lost: number;
   readonly duplicates: number;
   /** ... of which Switchboard had marked the attempt "possibly duplicated" (a mechanism that cannot look first says so). */
@@ -300,6 +302,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       examples: { ...examples, ...(refusals.length ? { 'refused by the host': [...new Set(refusals)].slice(0, 3) } : {}) },
       unansweredKept: [...byIndex.values()].filter((list) => !list.some((m) => answered.has(m.id))).length,
       arrived: copies.size,
+      fromArchive: new Set(world.arrivals.items.filter((a) => a.fromArchive).map((a) => indexOf(a.body))).size,
       lost: lost + vanished,
       duplicates,
       markedDuplicates,
@@ -333,6 +336,7 @@ export function formatReport(r: DrillReport): string {
   const rows: [string, string][] = [
     ['accepted by the host', String(r.accepted)],
     ['arrived at the peer (distinct messages)', String(r.arrived)],
+    ['... of them fetched by the peer from its archive after the server restart', String(r.fromArchive)],
     ['lost (accepted, never arrived, not shown failed)', String(r.lost)],
     [`duplicates at the peer (${r.stableId ? `same ${r.stableId} or same text` : 'same text; IRC carries no id'})`, String(r.duplicates)],
     [`... of them marked "possibly duplicated"${r.canLookUp ? '' : ' (this mechanism cannot look first)'}`, String(r.markedDuplicates)],
