@@ -11,6 +11,7 @@ import type { Handlers } from '../../core/ipc/handlers';
 import { MessageStore } from '../../core/messages/store';
 import { aggregatePresence } from '../../core/presence/aggregate';
 import { openDatabase } from '../../core/storage/database';
+import { benchPresenceStorm } from './presence-storm';
 import { benchSendPath } from './send-path';
 import type { MessageView, PresenceShow } from '../../shared/domain';
 
@@ -88,3 +89,17 @@ fs.rmSync(dir, { recursive: true, force: true });
 if (!fs.existsSync('/usr/bin/prosody')) console.log('\nSend path against a raw @xmpp/client: skipped, Prosody is not installed (apt-get install prosody).');
 else if (!fs.existsSync('dist/host/main.js')) console.log('\nSend path against a raw @xmpp/client: skipped, the host is not built (npm run build).');
 else await benchSendPath();
+
+// The presence storm needs Prosody, the built host and Debian's Chromium.
+if (!fs.existsSync('/usr/bin/prosody') || !fs.existsSync('dist/host/main.js') || !fs.existsSync('/usr/bin/chromium')) {
+  console.log('\nPresence storm: skipped, it needs Prosody, Chromium (/usr/bin/chromium) and the built host.');
+} else {
+  const s = await benchPresenceStorm(Number(process.env.BENCH_STORM_PEOPLE ?? 10_000));
+  console.log(`\nPresence storm: ${s.people.toLocaleString('en')} people come online at once (an XMPP component plays them), the page open in Chromium`);
+  console.log(`${'every glyph right in the page, painted'.padEnd(52)} ${s.paintedMs.toFixed(0).padStart(9)} ms`);
+  console.log(`${'the same storm received by a raw @xmpp/client'.padEnd(52)} ${s.rawMs.toFixed(0).padStart(9)} ms   → ${(s.paintedMs / s.rawMs).toFixed(2)}× raw`);
+  console.log(`${'sent to the page'.padEnd(52)} ${(s.bytesToPage / 1024).toFixed(0).padStart(9)} KB in ${s.eventsToPage} events`);
+  console.log(`${'longest main-thread task during the storm'.padEnd(52)} ${s.longestTaskMs.toFixed(0).padStart(9)} ms   (${s.longTasksOver100} over 100 ms)`);
+  console.log(`${"the page's JS heap afterwards".padEnd(52)} ${s.pageHeapMb.toFixed(1).padStart(9)} MB`);
+  console.log(`${`core RSS with ${s.people.toLocaleString('en')} contacts, before / after the storm`.padEnd(52)} ${s.coreRssBeforeMb.toFixed(0).padStart(9)} MB / ${s.coreRssAfterMb.toFixed(0)} MB`);
+}

@@ -17,6 +17,8 @@ export interface ProsodyServer {
   readonly caFile: string;
   readonly dir: string;
   readonly logFile: string;
+  /** The port where the component of `options.component` connects (XEP-0114); undefined without one. */
+  readonly componentPort?: number;
   /** Creates an account with a random password; returns its address and password. */
   createAccount(prefix: string): { jid: string; password: string };
   /** Kills the server (connections drop at once) and starts it again on the same port. */
@@ -44,12 +46,15 @@ export interface ProsodyOptions {
    * a client whose last segment waits for a delayed TCP ACK is held some 40 ms, whoever sent it.
    */
   readonly noNagle?: boolean;
+  /** An external component (XEP-0114) the server accepts on a port of its own, for a test that plays many people. */
+  readonly component?: { readonly domain: string; readonly secret: string };
 }
 
 export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyServer> {
   const domain = options.domain ?? 'chat.switchboard.test';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-prosody-'));
   const port = await freePort();
+  const componentPort = options.component ? await freePort() : undefined;
   const certs = makeCertificates(path.join(dir, 'certs'), domain, options.caDir ?? ensureTestCa().dir);
   const dataDir = path.join(dir, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
@@ -69,7 +74,7 @@ c2s_interfaces = { "127.0.0.1" }
 c2s_ports = { ${port} }
 c2s_direct_tls_ports = { }
 s2s_ports = { }
-component_ports = { }
+component_ports = { ${componentPort ?? ''} }
 http_ports = { }
 https_ports = { }
 modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "time"; "offline"; "posix"; "smacks"${options.archive === false ? '' : '; "mam"'} }
@@ -83,7 +88,7 @@ allow_registration = false
 ${options.hibernationSeconds === undefined ? '' : `smacks_hibernation_time = ${options.hibernationSeconds}\n`}${options.noNagle ? 'network_settings = { nagle = false }\n' : ''}log = { { levels = { min = "${options.debugLog || process.env.SB_PROSODY_DEBUG ? "debug" : "info"}" }, to = "file", filename = ${JSON.stringify(logFile)} } }
 VirtualHost ${JSON.stringify(domain)}
   ssl = { key = ${JSON.stringify(certs.keyFile)}, certificate = ${JSON.stringify(certs.certFile)} }
-`,
+${options.component ? `Component ${JSON.stringify(options.component.domain)}\n  component_secret = ${JSON.stringify(options.component.secret)}\n` : ''}`,
   );
 
   const server = serverProcess('Prosody', PROSODY, ['--config', config, '-F'], port, path.join(dir, 'stdout.log'), logFile);
@@ -99,6 +104,7 @@ VirtualHost ${JSON.stringify(domain)}
     caFile: certs.caFile,
     dir,
     logFile,
+    componentPort,
     createAccount(prefix: string) {
       const local = `${prefix}-${randomBytes(4).toString('hex')}`;
       const password = randomBytes(12).toString('base64url');

@@ -9,10 +9,11 @@ import type { ProsodyServer } from './prosody';
 const encode = (name: string) => name.replace(/[^a-zA-Z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 const lua = (text: string) => JSON.stringify(text); // the test's names and addresses are plain ASCII: a JSON string is a Lua one
 
-export function writeRoster(server: ProsodyServer, jid: string, people: readonly { jid: string; name: string }[]): void {
+/** `subscription` "both" stands for people who long since agreed to share presence both ways. */
+export function writeRoster(server: ProsodyServer, jid: string, people: readonly { jid: string; name: string }[], subscription: 'none' | 'both' = 'none'): void {
   const [user = '', host = ''] = jid.split('@');
   const folder = path.join(server.dir, 'data', encode(host), 'roster');
   fs.mkdirSync(folder, { recursive: true });
-  const items = people.map((p) => `\t[${lua(p.jid)}] = { ["name"] = ${lua(p.name)}; ["groups"] = {}; ["subscription"] = "none"; };`);
+  const items = people.map((p) => `\t[${lua(p.jid)}] = { ["name"] = ${lua(p.name)}; ["groups"] = {}; ["subscription"] = ${lua(subscription)}; };`);
   fs.writeFileSync(path.join(folder, `${encode(user)}.dat`), `return {\n\t[false] = { ["version"] = ${people.length}; ["pending"] = {}; };\n${items.join('\n')}\n};\n`);
 }
