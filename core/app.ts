@@ -355,6 +355,7 @@ export function createCore(options: CoreOptions): Core {
       await registry.stopAll();
       presenceChanges.flush();
       strangersChanged.flush();
+      store.flush(); // the last answers gathered for the turn's commit
       db.close();
     },
   };

@@ -218,6 +218,9 @@ export class StrangerInbox {
   receive(mechanism: MechanismId, address: string, message: Omit<MessageView, 'contactId'>): { message: MessageView; listChanged: boolean } | undefined {
     if (this.#strangers.find(mechanism, address)?.ignored) return undefined;
     if (!this.#gate.allow(mechanism, address)) return undefined;
+    // What the delivery path gathered is committed first: this transaction is then the only one open,
+    // and the message received is on disk when it returns.
+    this.#messages.flush();
     return this.#db.transaction(() => {
       const { stranger, isNew, dropped } = this.#strangers.findOrAdd(mechanism, address, message.body);
       for (const id of dropped) this.#messages.deleteContactMessages(strangerConversation(id));

@@ -97,6 +97,13 @@ export class AttemptRunner {
       const resend = unknown.length > 0;
       const attemptId = store.beginAttempt({ messageId: message.id, manager: choice.manager, configuration: choice.configuration.name, mechanism });
       this.changed(attemptId);
+      // The attempt is on disk before a byte leaves: a crash after this finds it and looks before resending.
+      try {
+        await store.durable();
+      } catch (error) {
+        log.error(`the attempt for ${message.id} could not be saved, so it is not sent: ${error instanceof Error ? error.message : String(error)}`);
+        return stopping;
+      }
       const senderName = this.#deps.senderName();
       const sending = registry.send(mechanism, to.address, {
         id: message.id,

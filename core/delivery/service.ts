@@ -126,22 +126,38 @@ export class DeliveryService {
     });
   }
 
-  /** Writes the messages sent since the last commit in one transaction, then tells and delivers each. */
+  /**
+   * Writes the messages sent since the last commit in the turn's transaction, then tells and starts
+   * each: their first attempts join the same commit, and no byte leaves before it (the attempt waits
+   * for it). Each send is answered once it is on disk.
+   */
   #commit(): void {
     clearImmediate(this.#commitTimer);
     this.#commitTimer = undefined;
     const batch = this.#toStore.splice(0);
     if (!batch.length) return;
+    const { store, events } = this.#deps;
     try {
-      this.#deps.store.addMany(batch.map((b) => b.message));
+      store.addMany(batch.map((b) => b.message));
     } catch (error) {
       for (const b of batch) b.reject(error);
       return;
     }
-    for (const { message, resolve } of batch) {
-      this.#deps.events.emit('messages:changed', message);
+    store.durable().then(
+      () => {
+        for (const { message, resolve } of batch) resolve(message);
+      },
+      (error: unknown) => {
+        // The disk refused the commit: none of these is kept, so none is sent; each sender is told.
+        for (const { message, reject } of batch) {
+          this.#live.get(message.id)?.over.abort('stopped' satisfies Ending);
+          reject(error);
+        }
+      },
+    );
+    for (const { message } of batch) {
+      events.emit('messages:changed', message);
       this.#start(message.id);
-      resolve(message);
     }
   }
 

@@ -2,6 +2,7 @@
 // in SQLite. A message is written here before any mechanism is asked to send it.
 import type { AttemptView, ContactId, MechanismId, MessageView } from '../../shared/domain';
 import type { Db } from '../storage/database';
+import type { Statement } from 'better-sqlite3';
 
 export type MessagePatch = Partial<Pick<MessageView, 'state' | 'failure' | 'manager' | 'configuration' | 'expiresAt'>>;
 type Outcome = AttemptView['outcome'];
@@ -72,40 +73,107 @@ const columns: Record<keyof MessagePatch, string> = {
   expiresAt: 'expires_at',
 };
 
+/**
+ * The delivery path's writes share one commit per turn of the event loop (group commit): the
+ * messages sent in a turn, the first attempt of each, and the answers that came meanwhile are one
+ * synced write. Nothing leaves for a mechanism before it: a send waits on `durable()`. A message
+ * received is written at once (after what is gathered), since the server is told we have it.
+ */
 export class MessageStore {
   readonly #db: Db;
+  readonly #statements = new Map<string, Statement>();
+  /** The transaction this store opened and commits at the end of the turn, if one is open. */
+  #batch: { timer: ReturnType<typeof setImmediate>; synced: boolean; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | undefined;
 
   constructor(db: Db) {
     this.#db = db;
   }
 
-  add(m: MessageView): void {
-    this.#db
-      .prepare(
-        `INSERT INTO messages (id, contact_id, direction, body, state, at, priority, expires_at, chosen_manager, manager, configuration, failure)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(m.id, m.contactId, m.direction, m.body, m.state, m.at, m.priority, m.expiresAt ?? null, m.chosenManager ?? null, m.manager ?? null, m.configuration ?? null, m.failure ?? null);
+  /** Prepared once: parsing the same SQL for every message cost more than running it. */
+  #sql(text: string): Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) this.#statements.set(text, (statement = this.#db.prepare(text)));
+    return statement;
   }
 
-  /** Several messages in one transaction: one synced commit for all. */
+  /**
+   * Runs a write in the turn's transaction, opening it (and scheduling its commit) if none is open.
+   * What must survive a power cut (`kept`: a message to send, the record that an attempt may have
+   * left) is committed synced (FULL); evidence (a server's ack, a receipt, a state shown) is not: WAL
+   * keeps it through a crash of the process, and a power cut can lose only that, never a message or
+   * the record that it may have left. Kept writes arriving in an evidence turn start a synced one.
+   */
+  #gathered<T>(write: () => T, kept = false): T {
+    if (kept && this.#batch && !this.#batch.synced) this.flush();
+    if (!this.#batch && !this.#db.inTransaction) {
+      // Set between transactions only (SQLite refuses it inside one); flush() sets FULL back, so that
+      // every other write on this connection stays synced.
+      if (!kept) this.#db.pragma('synchronous = NORMAL');
+      this.#db.exec('BEGIN');
+      this.#batch = { timer: setImmediate(() => this.flush()), synced: kept, waiters: [] };
+    }
+    return write();
+  }
+
+  /** Resolves once what was written so far is committed (at once when nothing is waiting for a commit). */
+  durable(): Promise<void> {
+    const batch = this.#batch;
+    if (!batch) return Promise.resolve();
+    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Commits what is gathered now (also before the database closes); a failed commit is rolled back and
+   * told to those waiting. Call it before opening a transaction of one's own, never inside one.
+   */
+  flush(): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    this.#batch = undefined;
+    clearImmediate(batch.timer);
+    try {
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      for (const w of batch.waiters) w.reject(error);
+      return;
+    } finally {
+      if (!batch.synced) this.#db.pragma('synchronous = FULL');
+    }
+    for (const w of batch.waiters) w.resolve();
+  }
+
+  /** A message received (or any single one): written and committed now, with whatever the turn gathered. */
+  add(m: MessageView): void {
+    if (this.#batch) this.flush();
+    this.#insert(m);
+  }
+
+  #insert(m: MessageView): void {
+    this.#sql(
+      `INSERT INTO messages (id, contact_id, direction, body, state, at, priority, expires_at, chosen_manager, manager, configuration, failure)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(m.id, m.contactId, m.direction, m.body, m.state, m.at, m.priority, m.expiresAt ?? null, m.chosenManager ?? null, m.manager ?? null, m.configuration ?? null, m.failure ?? null);
+  }
+
+  /** Messages to send, in the turn's transaction: on disk once `durable()` resolves. */
   addMany(messages: readonly MessageView[]): void {
-    this.#db.transaction(() => {
-      for (const m of messages) this.add(m);
-    })();
+    this.#gathered(() => {
+      for (const m of messages) this.#insert(m);
+    }, true);
   }
 
   update(id: string, patch: MessagePatch): MessageView | undefined {
     const keys = (Object.keys(patch) as (keyof MessagePatch)[]).filter((k) => k in columns);
     if (keys.length) {
       const sets = keys.map((k) => `${columns[k]} = ?`).join(', ');
-      this.#db.prepare(`UPDATE messages SET ${sets} WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), id);
+      this.#gathered(() => this.#sql(`UPDATE messages SET ${sets} WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), id));
     }
     return this.get(id);
   }
 
   get(id: string): MessageView | undefined {
-    const row = this.#db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+    const row = this.#sql('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
     return row && toView(row);
   }
 
@@ -186,23 +254,33 @@ export class MessageStore {
   beginAttempt(a: { messageId: string; manager: string; configuration: string; mechanism: MechanismId; outcome?: Outcome; detail?: string }): number {
     const now = Date.now();
     const final = a.outcome !== undefined && a.outcome !== 'pending';
-    const result = this.#db
-      .prepare('INSERT INTO attempts (message_id, manager, configuration, mechanism, started_at, ended_at, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(a.messageId, a.manager, a.configuration, a.mechanism, now, final ? now : null, a.outcome ?? 'pending', a.detail ?? null);
+    const result = this.#gathered(() =>
+      this.#sql('INSERT INTO attempts (message_id, manager, configuration, mechanism, started_at, ended_at, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        a.messageId,
+        a.manager,
+        a.configuration,
+        a.mechanism,
+        now,
+        final ? now : null,
+        a.outcome ?? 'pending',
+        a.detail ?? null,
+      ),
+      true,
+    );
     return Number(result.lastInsertRowid);
   }
 
   endAttempt(id: number, outcome: Outcome, detail?: string, fateUnknown = false): void {
     // A receipt may have arrived before the server's ack: never downgrade what the device confirmed.
-    this.#db
-      .prepare(
+    this.#gathered(() =>
+      this.#sql(
         "UPDATE attempts SET outcome = CASE WHEN outcome IN ('delivered', 'read') AND ? = 'accepted' THEN outcome ELSE ? END, ended_at = ?, detail = COALESCE(?, detail), fate_unknown = MAX(fate_unknown, ?) WHERE id = ?",
-      )
-      .run(outcome, outcome, Date.now(), detail ?? null, fateUnknown ? 1 : 0, id);
+      ).run(outcome, outcome, Date.now(), detail ?? null, fateUnknown ? 1 : 0, id),
+    );
   }
 
   noteAttempt(id: number, detail: string): void {
-    this.#db.prepare('UPDATE attempts SET detail = ? WHERE id = ?').run(detail, id);
+    this.#gathered(() => this.#sql('UPDATE attempts SET detail = ? WHERE id = ?').run(detail, id));
   }
 
   /**
@@ -211,28 +289,28 @@ export class MessageStore {
    * cannot confirm what the server never took.
    */
   upgradeAttempt(messageId: string, mechanism: MechanismId, level: 'delivered' | 'read'): AttemptView | undefined {
-    const rows = this.#db.prepare('SELECT * FROM attempts WHERE message_id = ? AND mechanism = ?').all(messageId, mechanism) as AttemptRow[];
+    const rows = this.#sql('SELECT * FROM attempts WHERE message_id = ? AND mechanism = ?').all(messageId, mechanism) as AttemptRow[];
     const best = rows.filter((r) => r.outcome === 'pending' || r.outcome === 'interrupted' || rank[r.outcome]).sort((a, b) => (rank[b.outcome] ?? 0.5) - (rank[a.outcome] ?? 0.5))[0];
     if (!best || (rank[best.outcome] ?? 0) >= rank[level]!) return undefined;
-    this.#db.prepare('UPDATE attempts SET outcome = ?, ended_at = ? WHERE id = ?').run(level, Date.now(), best.id);
+    this.#gathered(() => this.#sql('UPDATE attempts SET outcome = ?, ended_at = ? WHERE id = ?').run(level, Date.now(), best.id));
     return this.attempt(best.id);
   }
 
   /** The furthest this message got on a mechanism, if it was accepted there at all. */
   bestOutcome(messageId: string, mechanism: MechanismId): 'accepted' | 'delivered' | 'read' | undefined {
-    const rows = this.#db.prepare('SELECT outcome FROM attempts WHERE message_id = ? AND mechanism = ?').all(messageId, mechanism) as { outcome: Outcome }[];
+    const rows = this.#sql('SELECT outcome FROM attempts WHERE message_id = ? AND mechanism = ?').all(messageId, mechanism) as { outcome: Outcome }[];
     let best: 'accepted' | 'delivered' | 'read' | undefined;
     for (const { outcome } of rows) if (rank[outcome] && (!best || rank[outcome]! > rank[best]!)) best = outcome as typeof best;
     return best;
   }
 
   attempt(id: number): AttemptView | undefined {
-    const row = this.#db.prepare('SELECT * FROM attempts WHERE id = ?').get(id) as AttemptRow | undefined;
+    const row = this.#sql('SELECT * FROM attempts WHERE id = ?').get(id) as AttemptRow | undefined;
     return row && toAttempt(row);
   }
 
   attempts(messageId: string): AttemptView[] {
-    return (this.#db.prepare('SELECT * FROM attempts WHERE message_id = ? ORDER BY id').all(messageId) as AttemptRow[]).map(toAttempt);
+    return (this.#sql('SELECT * FROM attempts WHERE message_id = ? ORDER BY id').all(messageId) as AttemptRow[]).map(toAttempt);
   }
 
   /** Attempts left 'pending' by a process that died mid-send: their outcome is unknown, not failed. */

@@ -113,16 +113,57 @@ describe('MessageStore', () => {
     expect(plan.map((p) => p.detail).join('; ')).not.toMatch(/TEMP B-TREE/); // no sort of the whole conversation
   });
 
-  it('keeps messages and their state across a reopen', () => {
+  it('keeps messages and their state across a reopen', async () => {
     const dir = temp();
     const store = new MessageStore(openDatabase(dir));
     store.add(message({ expiresAt: 99, chosenManager: 'broadcast' }));
     store.update('m1', { state: 'failed', failure: 'nope', manager: 'broadcast', configuration: 'Normal' });
+    await store.durable();
     const reopened = new MessageStore(openDatabase(dir));
     expect(reopened.list('jane')).toEqual([message({ expiresAt: 99, chosenManager: 'broadcast', manager: 'broadcast', configuration: 'Normal', state: 'failed', failure: 'nope' })]);
     reopened.update('m1', { failure: undefined, state: 'sending' });
     expect(reopened.get('m1')?.failure).toBeUndefined();
     expect(reopened.unfinished().map((m) => m.id)).toEqual(['m1']);
+  });
+
+  it('writes a turn of sends and their first attempts in one commit, seen by another reader only once durable', async () => {
+    const dir = temp();
+    const writer = openDatabase(dir);
+    const store = new MessageStore(writer);
+    const reader = openDatabase(dir);
+    const count = () => (reader.prepare('SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM attempts) AS n').get() as { n: number }).n;
+    store.addMany([message({ id: 'a' }), message({ id: 'b' })]);
+    store.beginAttempt({ messageId: 'a', manager: 'sequential', configuration: 'Normal', mechanism: 'im' });
+    store.beginAttempt({ messageId: 'b', manager: 'sequential', configuration: 'Normal', mechanism: 'im' });
+    expect(store.get('a')?.id, 'the writer reads its own writes at once').toBe('a');
+    expect(count(), 'nothing committed before the end of the turn').toBe(0);
+    await store.durable();
+    expect(count()).toBe(4);
+    // A message received is committed at once, with what the turn had gathered.
+    store.update('a', { state: 'sent' });
+    store.add(message({ id: 'in', direction: 'in', state: 'received' }));
+    expect(reader.prepare("SELECT state FROM messages WHERE id = 'a'").get()).toEqual({ state: 'sent' });
+    expect(count()).toBe(5);
+    // Evidence alone is committed without a sync; everything else on the connection stays synced.
+    store.endAttempt(1, 'accepted');
+    await store.durable();
+    expect(reader.prepare('SELECT outcome FROM attempts WHERE id = 1').get()).toEqual({ outcome: 'accepted' });
+    expect(writer.pragma('synchronous', { simple: true }), 'FULL').toBe(2);
+  });
+
+  it('tells those waiting when the commit fails, and keeps none of that turn', async () => {
+    const db = openDatabase(temp());
+    const store = new MessageStore(db);
+    store.addMany([message({ id: 'kept-not' })]);
+    // An attempt for a message that does not exist, its check put off until the commit: the commit fails.
+    db.pragma('defer_foreign_keys = ON');
+    store.beginAttempt({ messageId: 'ghost', manager: 'sequential', configuration: 'Normal', mechanism: 'im' });
+    await expect(store.durable()).rejects.toThrow(/FOREIGN KEY/);
+    expect(store.get('kept-not')).toBeUndefined();
+    // The next turn commits as usual.
+    store.addMany([message({ id: 'next' })]);
+    await store.durable();
+    expect(store.get('next')?.id).toBe('next');
   });
 
   it('records attempts, upgrades them on receipts, and knows what was accepted where', () => {
