@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { eventNames } from '../shared/contract';
 import { fail, type Result } from '../shared/result';
+import type { WireEvent } from '../shared/wire';
 import { describeIssues } from '../shared/settings';
 import type { Logger } from '../shared/mechanism';
 import type { Core } from '../core/app';
@@ -131,7 +132,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       let inFlight = 0;
-      ws.on('close', () => clients.delete(ws));
+      ws.on('close', () => {
+        clients.delete(ws);
+        queued.delete(ws);
+      });
       ws.on('error', (error) => log.warn(`WebSocket error: ${error.message}`));
       ws.on('message', (data, isBinary) => {
         // Backpressure: a page that sends faster than it reads its answers is read no further until it catches up.
@@ -140,7 +144,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           if (--inFlight < MAX_IN_FLIGHT && ws.isPaused) ws.resume();
         };
         answer(data, isBinary)
-          .then((reply) => send(ws, reply, done))
+          .then((reply) => {
+            flushEventsOf(ws);
+            send(ws, reply, done);
+          })
           .catch((error: unknown) => {
             log.error(`could not answer a WebSocket request: ${describe(error)}`);
             done();
@@ -198,16 +205,39 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
   }
 
+  // Events go out once per turn, together (shared/wire.ts). Each is written as JSON once, whatever the number of pages.
+  const queued = new Map<WebSocket, string[]>();
+  let flushing = false;
+  const flushEvents = () => {
+    flushing = false;
+    for (const [ws, parts] of queued) send(ws, `{"events":[${parts.join(',')}]}`);
+    queued.clear();
+  };
+  /** An answer must not overtake the events raised before it: the page would see them in the wrong order. */
+  const flushEventsOf = (ws: WebSocket) => {
+    const parts = queued.get(ws);
+    if (!parts) return;
+    queued.delete(ws);
+    send(ws, `{"events":[${parts.join(',')}]}`);
+  };
   const unsubscribe = eventNames.map((name) =>
     core.events.on(name, (payload: unknown) => {
       let text: string;
       try {
-        text = JSON.stringify({ event: name, payload });
+        text = JSON.stringify({ event: name, payload } satisfies WireEvent);
       } catch (error) {
         log.error(`the event ${name} could not be written: ${describe(error)}`);
         return;
       }
-      for (const ws of clients) send(ws, text);
+      for (const ws of clients) {
+        const parts = queued.get(ws);
+        if (parts) parts.push(text);
+        else queued.set(ws, [text]);
+      }
+      if (!flushing && queued.size) {
+        flushing = true;
+        process.nextTick(flushEvents);
+      }
     }),
   );
 

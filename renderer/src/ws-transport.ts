@@ -5,6 +5,7 @@
 import type { EventName, RequestName } from '../../shared/contract';
 import type { Transport } from '../../shared/api';
 import { fail, type Result } from '../../shared/result';
+import { readFrame } from '../../shared/wire';
 
 const tokenKey = 'switchboard.token';
 
@@ -51,18 +52,13 @@ export function webSocketTransport(location: Location): Transport {
   let nextId = 1;
 
   socket.addEventListener('message', (event) => {
-    let data: { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
-    try {
-      data = JSON.parse(String(event.data)) as typeof data;
-    } catch {
-      return; // the host sends only JSON; anything else is not ours to act on
-    }
-    if (typeof data !== 'object' || data === null) return;
-    if (typeof data.id === 'number' && data.result) {
-      pending.get(data.id)?.(data.result);
-      pending.delete(data.id);
-    } else if (data.event) {
-      for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
+    const frame = readFrame(String(event.data)); // the host sends only frames of shared/wire.ts; anything else is not ours to act on
+    if (!frame) return;
+    if ('events' in frame) {
+      for (const { event: name, payload } of frame.events) for (const listener of listeners.get(name) ?? []) listener(payload);
+    } else if (typeof frame.id === 'number') {
+      pending.get(frame.id)?.(frame.result);
+      pending.delete(frame.id);
     }
   });
   socket.addEventListener('close', () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { client, xml } from '@xmpp/client';
 import { chromium } from '@playwright/test';
 import type { PresenceChange } from '../../shared/domain';
+import { readFrame } from '../../shared/wire';
 import { connectComponent } from '../../test/harness/component';
 import { startHostProcess } from '../../test/harness/host-process';
 import { startProsody } from '../../test/harness/prosody';
@@ -106,14 +107,18 @@ export async function benchPresenceStorm(people = 10_000): Promise<StormFigures>
     cdp.on('Network.webSocketFrameReceived', ({ response }: { response: { payloadData: string } }) => {
       if (!counting) return;
       bytes += Buffer.byteLength(response.payloadData);
-      events++;
-      const frame = JSON.parse(response.payloadData) as { event?: string; payload?: PresenceChange[] };
-      if (frame.event !== 'contacts:presence') return;
-      for (const change of frame.payload ?? []) {
+      
+      const frame = readFrame(response.payloadData);
+      if (!frame || !('events' in frame)) return;
+      for (const { event, payload } of frame.events) {
+        events++;
+        if (event !== 'contacts:presence') continue;
+        for (const change of payload as PresenceChange[]) {
         const before = glyphs.get(change.id);
         glyphs.set(change.id, change.glyph);
         if (before !== 'available' && change.glyph === 'available') available++;
         if (before === 'available' && change.glyph !== 'available') available--;
+        }
       }
       if (available === people) allAvailable();
     });

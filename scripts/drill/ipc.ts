@@ -2,6 +2,7 @@
 // token from the URL). Unlike the tests' client it expects the host to die: every pending call is
 // rejected when the socket closes, and events are handed to a listener as they come.
 import { once } from 'node:events';
+import { readFrame } from '../../shared/wire';
 import WebSocket from 'ws';
 import type { EventName, EventPayload, RequestInput, RequestName, RequestResult } from '../../shared/contract';
 import type { Result } from '../../shared/result';
@@ -25,11 +26,14 @@ export async function connectDrillIpc(host: HostProcess): Promise<DrillIpc> {
   const listeners = new Map<string, ((payload: unknown) => void)[]>();
   let next = 1;
   ws.on('message', (data) => {
-    const m = JSON.parse(data.toString()) as { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
-    if (typeof m.id === 'number') {
-      pending.get(m.id)?.resolve(m.result!);
-      pending.delete(m.id);
-    } else if (m.event) for (const listener of listeners.get(m.event) ?? []) listener(m.payload);
+    const frame = readFrame(data.toString());
+    if (!frame) return;
+    if ('events' in frame) {
+      for (const e of frame.events) for (const listener of listeners.get(e.event) ?? []) listener(e.payload);
+    } else if (typeof frame.id === 'number') {
+      pending.get(frame.id)?.resolve(frame.result);
+      pending.delete(frame.id);
+    }
   });
   ws.on('close', () => {
     for (const { reject } of pending.values()) reject(new HostGone('the host went away before answering'));

@@ -2,6 +2,7 @@
 // to it over its WebSocket like the page does. Used where a test must kill the real process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
+import { readFrame } from '../../shared/wire';
 import WebSocket from 'ws';
 import type { EventName, EventPayload, RequestInput, RequestName, RequestResult } from '../../shared/contract';
 import type { Result } from '../../shared/result';
@@ -63,12 +64,12 @@ export async function connectIpc(host: HostProcess): Promise<IpcClient> {
   const arrivals = new EventEmitter();
   let next = 1;
   ws.on('message', (data) => {
-    const m = JSON.parse(data.toString()) as { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
-    if (typeof m.id === 'number') answers.get(m.id)?.(m.result!);
-    else if (m.event) {
-      seen.push({ event: m.event, payload: m.payload });
+    const frame = readFrame(data.toString());
+    if (!frame) return;
+    if ('events' in frame) {
+      for (const e of frame.events) seen.push({ event: e.event, payload: e.payload });
       arrivals.emit('event');
-    }
+    } else if (typeof frame.id === 'number') answers.get(frame.id)?.(frame.result);
   });
   return {
     async call(name, input) {

@@ -79,7 +79,9 @@ describe('browser host', () => {
     const inbox: { id?: number | null; result?: unknown; event?: string; payload?: unknown }[] = [];
     const arrived = new (await import('node:events')).EventEmitter();
     ws.on('message', (data) => {
-      inbox.push(JSON.parse(data.toString()));
+      // Events come a turn's worth to a frame (shared/wire.ts): each is looked at on its own.
+      const frame = JSON.parse(data.toString()) as (typeof inbox)[number] & { events?: (typeof inbox)[number][] };
+      inbox.push(...(frame.events ?? [frame]));
       arrived.emit('message');
     });
     const next = async (match: (m: (typeof inbox)[number]) => boolean) => {
