@@ -106,12 +106,12 @@ export function createCore(options: CoreOptions): Core {
     const notice = keychainNotice();
     return { problems: [...problems.values()], ...(notice && { keychainNotice: notice }) };
   };
-  const contactView = (c: ContactSettings): ContactView => ({ id: c.id, name: c.name, glyph: presence.glyph(c.id) });
+  const contactView = (c: ContactSettings): ContactView => ({ id: c.id, name: c.name, ...presence.presence(c.id) });
   const contactList = (): ContactView[] => contacts.all().map(contactView).sort((a, b) => a.name.localeCompare(b.name));
   const contactsChanged = () => events.emit('contacts:changed', contactList());
   const strangersChanged = new Windowed(() => events.emit('strangers:changed', strangers.pending()));
   const presenceChanges = new PresenceChanges(
-    (id) => (contacts.get(id) ? presence.glyph(id) : undefined),
+    (id) => (contacts.get(id) ? presence.presence(id) : undefined),
     (changes) => events.emit('contacts:presence', changes),
   );
   const setProblem = (key: string, text: string | undefined) => {
@@ -130,8 +130,8 @@ export function createCore(options: CoreOptions): Core {
         // A mechanism that is not connected knows nothing about anyone any more.
         if (status.state !== 'active') presenceChanges.add(presence.forgetMechanism(mechanism));
       },
-      presence(mechanism, address, show) {
-        presenceChanges.add(presence.set(mechanism, address, show));
+      presence(mechanism, address, show, status) {
+        presenceChanges.add(presence.set(mechanism, address, show, status));
       },
       incoming(mechanism, message) {
         const body = String(message.body).slice(0, MAX_INCOMING_BODY);

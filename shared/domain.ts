@@ -29,12 +29,16 @@ export interface ContactView {
   readonly id: ContactId;
   readonly name: string;
   readonly glyph: Glyph;
+  /** The words the person set ("In a meeting"), from their most reachable address that has some. */
+  readonly status?: string;
 }
 
 /** A contact's glyph changed (presence arrives as changes, batched; the whole list only when it changes). */
 export interface PresenceChange {
   readonly id: ContactId;
   readonly glyph: Glyph;
+  /** The words the person set; absent when they set none (or took them back). */
+  readonly status?: string;
 }
 
 export type MessageDirection = 'out' | 'in';

@@ -68,7 +68,8 @@ export interface MechanismContext {
   readonly addresses: () => readonly string[];
   readonly log: Logger;
   status(status: MechanismStatus): void;
-  presence(address: string, show: PresenceShow): void;
+  /** What an address says of itself: its show, and the words the person set with it (XMPP <status/>, an IRC away message). */
+  presence(address: string, show: PresenceShow, status?: string): void;
   incoming(message: IncomingMessage): void;
   /** Offers someone from the account's own contact list (an XMPP roster) as a contact to add. */
   suggest(person: { readonly address: string; readonly name?: string }): void;

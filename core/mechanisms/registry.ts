@@ -7,7 +7,7 @@ import { onAbort } from '../abort';
 
 export interface RegistryHooks {
   status(mechanism: MechanismId, status: MechanismStatus): void;
-  presence(mechanism: MechanismId, address: string, show: PresenceShow): void;
+  presence(mechanism: MechanismId, address: string, show: PresenceShow, status?: string): void;
   incoming(mechanism: MechanismId, message: IncomingMessage): void;
   receipt(mechanism: MechanismId, messageId: string, level: 'delivered' | 'read'): void;
   suggest(mechanism: MechanismId, person: { address: string; name?: string }): void;
@@ -62,7 +62,7 @@ export class MechanismRegistry {
         addresses,
         log: prefixed(this.#log, id),
         status: guard('status', (status: MechanismStatus) => this.#setStatus(id, status)),
-        presence: guard('presence', (address: string, show: PresenceShow) => this.#hooks.presence(id, address, show)),
+        presence: guard('presence', (address: string, show: PresenceShow, status?: string) => this.#hooks.presence(id, address, show, typeof status === 'string' ? status : undefined)),
         incoming: guard('incoming', (message: IncomingMessage) => this.#hooks.incoming(id, message)),
         suggest: guard('suggest', (person: { address: string; name?: string }) => this.#hooks.suggest(id, person)),
         receipt: guard('receipt', (messageId: string, level: 'delivered' | 'read') => this.#hooks.receipt(id, messageId, level)),

@@ -1,5 +1,6 @@
-// Presence changes on their way to the window: the contacts whose glyph changed are gathered and sent
-// as one list of changes at most every 50 ms, each contact once with its glyph at sending time. A storm
+// Presence changes on their way to the window: the contacts whose glyph or status text changed are
+// gathered and sent as one list of changes at most every 50 ms, each contact once with its presence
+// at sending time. A storm
 // of ten thousand presence stanzas becomes a few small events, never the whole contact list each time.
 import type { ContactId, PresenceChange } from '../../shared/domain';
 import { Windowed } from '../windowed';
@@ -10,13 +11,13 @@ export class PresenceChanges {
   readonly #pending = new Set<ContactId>();
   readonly #window: Windowed;
 
-  /** `glyph` gives a contact's glyph now, or undefined when it is no longer a contact. */
-  constructor(glyph: (id: ContactId) => PresenceChange['glyph'] | undefined, emit: (changes: PresenceChange[]) => void) {
+  /** `presence` gives a contact's presence now, or undefined when it is no longer a contact. */
+  constructor(presence: (id: ContactId) => Omit<PresenceChange, 'id'> | undefined, emit: (changes: PresenceChange[]) => void) {
     this.#window = new Windowed(() => {
       const changes: PresenceChange[] = [];
       for (const id of this.#pending) {
-        const now = glyph(id);
-        if (now !== undefined) changes.push({ id, glyph: now });
+        const now = presence(id);
+        if (now !== undefined) changes.push({ id, ...now });
       }
       this.#pending.clear();
       if (changes.length) emit(changes);

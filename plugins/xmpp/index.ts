@@ -14,7 +14,7 @@ import { Archive, NoArchiveError, NS_SID } from './archive';
 import { createConnection, UnsafeServerError, type Connection, type ConnectionOptions } from './connection';
 import { StreamManagement, type Fate } from './stream-management';
 import manifest from './manifest.json';
-import { bareAddress, bestShow, showFromXmpp } from './presence-map';
+import { bareAddress, bestPresence, showFromXmpp, type ResourcePresence } from './presence-map';
 
 const NS_RECEIPTS = 'urn:xmpp:receipts';
 const NS_MARKERS = 'urn:xmpp:chat-markers:0';
@@ -72,7 +72,7 @@ class XmppMechanism implements Mechanism {
   /** Addresses whose presence we are subscribed to (or asked for), as the roster said at sign-in. */
   #subscribed = new Set<string>();
   /** bare address → resource → show */
-  readonly #resources = new Map<string, Map<string, PresenceShow>>();
+  readonly #resources = new Map<string, Map<string, ResourcePresence>>();
   /**
    * Messages sent and not yet acknowledged by the server, by the very stanza xmpp.js queued: two
    * copies of one message (a resend) share an id, and the ack of one must not settle the other.
@@ -216,7 +216,10 @@ class XmppMechanism implements Mechanism {
     if (resumed) {
       // The server kept our session and replays what we missed; what we knew of presence still holds.
       this.#ctx.log.info('session resumed');
-      for (const [bare, perResource] of this.#resources) this.#ctx.presence(bare, bestShow(perResource.values()));
+      for (const [bare, perResource] of this.#resources) {
+        const best = bestPresence(perResource.values());
+        this.#ctx.presence(bare, best.show, best.status);
+      }
       return;
     }
     this.#resources.clear();
@@ -288,8 +291,12 @@ class XmppMechanism implements Mechanism {
     let perResource = this.#resources.get(bare);
     if (!perResource) this.#resources.set(bare, (perResource = new Map()));
     if (type === 'unavailable') perResource.delete(resource);
-    else perResource.set(resource, showFromXmpp(stanza.getChildText('show')));
-    this.#ctx.presence(bare, bestShow(perResource.values()));
+    else {
+      const status = stanza.getChildText('status')?.trim();
+      perResource.set(resource, { show: showFromXmpp(stanza.getChildText('show')), ...(status && { status }) });
+    }
+    const best = bestPresence(perResource.values());
+    this.#ctx.presence(bare, best.show, best.status);
   }
 
   #onMessage(stanza: Element, bare: string): void {

@@ -26,6 +26,20 @@ export function bestShow(shows: Iterable<PresenceShow>): PresenceShow {
   return best;
 }
 
+/** What one device (resource) says: its show and the words set with it (<status/>). */
+export interface ResourcePresence {
+  readonly show: PresenceShow;
+  readonly status?: string;
+}
+
+/** The most available device's show, and its words (or, where it set none, the next device's that did). */
+export function bestPresence(devices: Iterable<ResourcePresence>): ResourcePresence {
+  const list = [...devices].sort((a, b) => rank[b.show] - rank[a.show]);
+  const show = list[0]?.show ?? 'offline';
+  const status = list.find((d) => d.status)?.status;
+  return status ? { show, status } : { show };
+}
+
 /**
  * name@Server/resource → name@server: the address a contact is known by, as @xmpp/jid normalizes it
  * (local part and domain lowercased, XEP-0106 escaping where the local part needs it). Something

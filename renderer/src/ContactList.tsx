@@ -16,8 +16,15 @@ const ContactRow = memo(function ContactRow({ contact, current, onSelect }: { co
   return (
     <button type="button" className="contact" aria-current={current ? 'true' : undefined} data-contact-id={contact.id} onClick={() => void onSelect(contact.id)}>
       <PresenceGlyph glyph={contact.glyph} />
-      <span className="contact-name">
-        <Outside>{contact.name}</Outside>
+      <span className="contact-text">
+        <span className="contact-name">
+          <Outside>{contact.name}</Outside>
+        </span>
+        {contact.status && (
+          <span className="contact-status">
+            <Outside>{contact.status}</Outside>
+          </span>
+        )}
       </span>
     </button>
   );

@@ -193,11 +193,18 @@ export async function connectStore(): Promise<void> {
   const { setState, getState } = useStore;
   const setError = (error: string) => setState({ error });
   api.contacts.onChanged((contacts) => setState({ contacts }));
-  // Glyphs arrive as changes: only the rows whose glyph changed get a new object (and re-render).
+  // Presence arrives as changes: only the rows whose glyph or status text changed get a new object (and re-render).
   api.contacts.onPresence((changes) =>
     setState((s) => {
-      const glyphs = new Map(changes.map((c) => [c.id, c.glyph]));
-      return { contacts: s.contacts.map((c) => (glyphs.has(c.id) && glyphs.get(c.id) !== c.glyph ? { ...c, glyph: glyphs.get(c.id)! } : c)) };
+      const byId = new Map(changes.map((c) => [c.id, c]));
+      return {
+        contacts: s.contacts.map((c) => {
+          const change = byId.get(c.id);
+          if (!change || (change.glyph === c.glyph && change.status === c.status)) return c;
+          const { status: _old, ...rest } = c;
+          return { ...rest, glyph: change.glyph, ...(change.status !== undefined && { status: change.status }) };
+        }),
+      };
     }),
   );
   api.app.onChanged((state) => setState({ problems: state.problems, keychainNotice: state.keychainNotice }));

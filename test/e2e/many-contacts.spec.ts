@@ -1,6 +1,6 @@
 // Ten thousand people in the contact list, in Debian's Chromium through the browser host, with a real
 // Prosody and a real peer: the list paints with only a screenful of rows in the page, the far end of
-// it is reachable by scrolling, and one person's presence still follows their real client. And a
+// it is reachable by scrolling, and one person's presence (and the words they set) still follows their real client. And a
 // conversation of five thousand messages opens on its newest page and reads back page by page.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +43,10 @@ test('ten thousand contacts: a screenful of rows in the page, the last one reach
   // Her client signs in: her row turns green, among ten thousand.
   peers.push(await startPeer({ service: world.server.service, domain: world.server.domain, ...world.friend }));
   await expect(friend.getByRole('img')).toHaveAttribute('data-glyph', 'available');
+  // She sets herself busy with a few words: the row turns red and shows them under her name.
+  await peers[0]!.setShow('dnd', 'In a meeting until 3');
+  await expect(friend.getByRole('img')).toHaveAttribute('data-glyph', 'unavailable');
+  await expect(friend).toContainText('In a meeting until 3');
 
   // The far end of the list is a scroll away.
   await page.locator('.contacts-scroller').evaluate((e) => e.scrollTo(0, e.scrollHeight));

@@ -6,7 +6,8 @@ import { firstMatch } from './wait';
 
 export interface Peer {
   readonly jid: string;
-  setShow(show: 'away' | 'dnd' | 'xa' | 'chat' | undefined): Promise<void>;
+  /** Sets the client's show, with the words a person types beside it ("In a meeting") when given. */
+  setShow(show: 'away' | 'dnd' | 'xa' | 'chat' | undefined, status?: string): Promise<void>;
   /** Sends a chat message; with `originId`, one carrying that XEP-0359 origin-id (as a copy of an earlier one does). */
   say(to: string, body: string, options?: { originId?: string }): Promise<void>;
   /** Resolves with the next (or an already received) message whose body matches. */
@@ -34,9 +35,10 @@ interface XmppStanza {
   getChild(name: string, ns?: string): { attrs: Record<string, string | undefined> } | undefined;
 }
 
-export async function startPeer(options: { service: string; domain: string; jid: string; password: string }): Promise<Peer> {
+/** `resource` names the device (default "peer"): a second device of the same person gets another. */
+export async function startPeer(options: { service: string; domain: string; jid: string; password: string; resource?: string }): Promise<Peer> {
   const [username] = options.jid.split('@');
-  const xmpp = client({ service: options.service, domain: options.domain, username, password: options.password, resource: 'peer' });
+  const xmpp = client({ service: options.service, domain: options.domain, username, password: options.password, resource: options.resource ?? 'peer' });
   const received: { from: string; body: string; originId?: string; id?: string }[] = [];
   const state = { receipts: false };
   const arrivals = new EventEmitter();
@@ -81,8 +83,8 @@ export async function startPeer(options: { service: string; domain: string; jid:
     set receipts(on: boolean) {
       state.receipts = on;
     },
-    async setShow(show) {
-      await xmpp.send(show ? xml('presence', {}, xml('show', {}, show)) : xml('presence'));
+    async setShow(show, status) {
+      await xmpp.send(xml('presence', {}, ...(show ? [xml('show', {}, show)] : []), ...(status ? [xml('status', {}, status)] : [])));
     },
     async say(to, body, options = {}) {
       const originId = options.originId && xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: options.originId });

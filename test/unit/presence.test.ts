@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { aggregatePresence } from '../../core/presence/aggregate';
 import { ContactDirectory } from '../../core/contacts/directory';
 import { PRESENCE_WINDOW_MS, PresenceChanges } from '../../core/presence/changes';
-import { PresenceService } from '../../core/presence/service';
+import { MAX_STATUS_LENGTH, PresenceService } from '../../core/presence/service';
 import type { PresenceChange } from '../../shared/domain';
 import { bareAddress, bestShow, showFromXmpp } from '../../plugins/xmpp/presence-map';
 
@@ -30,6 +30,21 @@ describe('PresenceService', () => {
       Object.entries(contacts).map(([id, addresses]) => ({ id, name: id, addresses: Object.fromEntries(Object.entries(addresses).map(([m, a]) => [m, { address: a, settings: {} }])) })),
       (_mechanism, address) => address.trim().toLowerCase(),
     );
+
+  it('keeps the words a person set: those of the most reachable address, cut to a line, gone when offline', () => {
+    const contacts = directory({ jane: { im1: 'jane@one.example', irc: 'jane' } });
+    const presence = new PresenceService(() => contacts);
+    expect(presence.set('irc', 'jane', 'away', '  Gone   fishing ')).toEqual(['jane']);
+    expect(presence.presence('jane')).toEqual({ glyph: 'unavailable', status: 'Gone fishing' });
+    expect(presence.set('im1', 'jane@one.example', 'available')).toEqual(['jane']);
+    expect(presence.status('jane'), 'the only words there are, though from the less reachable address').toBe('Gone fishing');
+    expect(presence.set('im1', 'jane@one.example', 'available', 'At my desk')).toEqual(['jane']); // words alone are a change
+    expect(presence.status('jane')).toBe('At my desk');
+    expect(presence.set('im1', 'jane@one.example', 'offline', 'bye')).toEqual(['jane']);
+    expect(presence.presence('jane')).toEqual({ glyph: 'unavailable', status: 'Gone fishing' });
+    presence.set('irc', 'jane', 'away', 'x'.repeat(5000));
+    expect(presence.status('jane')).toHaveLength(MAX_STATUS_LENGTH);
+  });
 
   it('aggregates across mechanisms and reports only real changes', () => {
     const contacts = directory({ jane: { im1: 'jane@one.example', im2: 'Jane@Two.example' } });
@@ -69,7 +84,7 @@ describe('PresenceChanges', () => {
     vi.useFakeTimers();
     const glyphs: Record<string, PresenceChange['glyph']> = { a: 'available', b: 'none' };
     const sent: PresenceChange[][] = [];
-    const changes = new PresenceChanges((id) => glyphs[id], (c) => sent.push(c));
+    const changes = new PresenceChanges((id) => (glyphs[id] ? { glyph: glyphs[id] } : undefined), (c) => sent.push(c));
     changes.add(['a', 'b']);
     changes.add(['a']);
     glyphs['a'] = 'unavailable';
@@ -85,7 +100,7 @@ describe('PresenceChanges', () => {
 
   it('sends ten thousand changes as one event of ten thousand small entries', () => {
     const sent: PresenceChange[][] = [];
-    const changes = new PresenceChanges(() => 'available', (c) => sent.push(c));
+    const changes = new PresenceChanges(() => ({ glyph: 'available' }), (c) => sent.push(c));
     for (let i = 0; i < 10_000; i++) changes.add([`c${i}`]);
     changes.flush();
     expect(sent.map((c) => c.length)).toEqual([10_000]);
