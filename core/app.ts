@@ -317,7 +317,7 @@ export function createCore(options: CoreOptions): Core {
         contactName: contacts.get(message.contactId)?.name ?? message.contactId,
         attempts: store.attempts(message.id),
       })),
-    'strangers:list': () => strangers.pending(),
+    'strangers:list': ({ limit }) => strangers.pending(limit),
     'strangers:accept': ({ strangerId, name }) => {
       const stranger = strangers.get(strangerId);
       if (!stranger || stranger.ignored) throw new NotFoundError('That request is no longer open.');

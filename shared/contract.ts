@@ -2,7 +2,7 @@
 // Requests carry a runtime schema for their payload (the main side trusts nothing) and a phantom
 // result type; events carry only a type because they flow from the trusted side.
 import { z } from 'zod';
-import { priorities } from './domain';
+import { NEW_PEOPLE_SHOWN, priorities } from './domain';
 import type {
   AccountKindView,
   AppState,
@@ -16,7 +16,7 @@ import type {
   FocusRequest,
   MechanismView,
   MessageView,
-  StrangerView,
+  NewPeopleView,
   PresenceChange,
 } from './domain';
 
@@ -89,7 +89,7 @@ export const requests = {
   'delivery:prompts': request<DeliveryPrompt[]>()(z.strictObject({})),
   'delivery:answer': request<null>()(z.strictObject({ promptId: id, send: z.boolean() })),
   'diagnostics:list': request<DiagnosticsEntry[]>()(z.strictObject({ limit: z.number().int().positive().max(500).default(50) })),
-  'strangers:list': request<StrangerView[]>()(z.strictObject({})),
+  'strangers:list': request<NewPeopleView>()(z.strictObject({ limit: z.number().int().positive().max(5000).default(NEW_PEOPLE_SHOWN) })),
   'strangers:accept': request<ContactView>()(z.strictObject({ strangerId: id, name: z.string().trim().min(1).max(200) })),
   'strangers:ignore': request<null>()(z.strictObject({ strangerId: id })),
 } as const;
@@ -112,7 +112,7 @@ export const events = {
   'delivery:prompted': event<DeliveryPrompt>(),
   'delivery:answered': event<{ promptId: string }>(),
   'delivery:managersChanged': event<DeliveryManagerView[]>(),
-  'strangers:changed': event<StrangerView[]>(),
+  'strangers:changed': event<NewPeopleView>(),
   'conversation:focus': event<FocusRequest>(),
 } as const;
 

@@ -150,6 +150,19 @@ export interface StrangerView {
   readonly name?: string;
 }
 
+/**
+ * The New people panel: the first of those waiting (people who wrote, newest first, then people
+ * offered from an account's contact list), and how many wait in all. An account whose list holds
+ * thousands sends the page a screenful and a count, never all of them at each change.
+ */
+export interface NewPeopleView {
+  readonly people: readonly StrangerView[];
+  readonly total: number;
+}
+
+/** How many of those waiting the New people panel is sent (and shows); the rest come as these are settled. */
+export const NEW_PEOPLE_SHOWN = 50;
+
 /** Told to the sender when a message could not be delivered at all. */
 export interface DeliveryFailure {
   readonly messageId: string;

@@ -1,7 +1,7 @@
 // People not in the contact list who wrote: kept until the user accepts them as a contact or ignores them,
 // within limits, so that anyone who knows an address cannot fill the disk or drown the New people list.
 import { randomUUID } from 'node:crypto';
-import type { MechanismId, MessageView, StrangerView } from '../../shared/domain';
+import { NEW_PEOPLE_SHOWN, type MechanismId, type MessageView, type NewPeopleView, type StrangerView } from '../../shared/domain';
 import type { Logger } from '../../shared/mechanism';
 import type { MessageStore } from '../messages/store';
 import type { Db } from '../storage/database';
@@ -117,11 +117,15 @@ export class StrangerStore {
     return row && toStranger(row);
   }
 
-  pending(): StrangerView[] {
-    return (this.#db.prepare('SELECT * FROM strangers WHERE ignored = 0 ORDER BY at').all() as Row[]).map((r) => {
+  /** The first `limit` of those waiting (people who wrote, newest first, then those offered), and how many wait in all. */
+  pending(limit = NEW_PEOPLE_SHOWN): NewPeopleView {
+    const rows = this.#db.prepare('SELECT * FROM strangers WHERE ignored = 0 ORDER BY suggested, (CASE WHEN suggested = 0 THEN -at ELSE at END), (CASE WHEN suggested = 0 THEN -rowid ELSE rowid END) LIMIT ?').all(limit) as Row[];
+    const { total } = this.#db.prepare('SELECT COUNT(*) AS total FROM strangers WHERE ignored = 0').get() as { total: number };
+    const people = rows.map((r): StrangerView => {
       const { mechanism: _m, ignored: _i, ...view } = toStranger(r);
       return view;
     });
+    return { people, total };
   }
 
   /** The conversations where the messages of everyone waiting are kept. */

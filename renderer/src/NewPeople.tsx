@@ -50,7 +50,9 @@ function Request({ stranger }: { stranger: StrangerView }) {
 
 export function NewPeople() {
   const strangers = useStore((s) => s.strangers);
+  const waiting = useStore((s) => s.strangersWaiting);
   if (!strangers.length) return null;
+  const more = waiting - strangers.length;
   return (
     <section className="new-people" aria-label="New people">
       <h2>New people</h2>
@@ -59,6 +61,7 @@ export function NewPeople() {
           <Request key={s.id} stranger={s} />
         ))}
       </ul>
+      {more > 0 && <p className="new-people-more">{more.toLocaleString()} more waiting: they appear here as you add or ignore these.</p>}
     </section>
   );
 }

@@ -40,7 +40,9 @@ interface State {
   keychainNotice: KeychainNotice | undefined;
   managers: DeliveryManagerView[];
   prompts: DeliveryPrompt[];
-  strangers: StrangerView[];
+  /** The first of the new people waiting, and how many wait in all (the panel is sent a screenful, not thousands). */
+  strangers: readonly StrangerView[];
+  strangersWaiting: number;
   mechanisms: MechanismView[];
   diagnostics: DiagnosticsEntry[];
   accountKinds: AccountKindView[];
@@ -116,6 +118,7 @@ export const useStore = create<State>()((set, get) => {
     managers: [],
     prompts: [],
     strangers: [],
+    strangersWaiting: 0,
     mechanisms: [],
     diagnostics: [],
     accountKinds: [],
@@ -240,7 +243,7 @@ export async function connectStore(): Promise<void> {
   api.delivery.onPrompted((prompt) => setState((s) => ({ prompts: [...s.prompts.filter((p) => p.id !== prompt.id), prompt] })));
   api.delivery.onAnswered(({ promptId }) => setState((s) => ({ prompts: s.prompts.filter((p) => p.id !== promptId) })));
   api.delivery.onManagersChanged((managers) => setState({ managers }));
-  api.strangers.onChanged((strangers) => setState({ strangers }));
+  api.strangers.onChanged(({ people, total }) => setState({ strangers: people, strangersWaiting: total }));
   api.mechanisms.onChanged((mechanisms) => setState({ mechanisms }));
   api.conversation.onFocus(({ contactId }) => void getState().select(contactId));
   const [contacts, state, managers, prompts, strangers] = await Promise.all([
@@ -250,12 +253,14 @@ export async function connectStore(): Promise<void> {
     api.delivery.prompts({}),
     api.strangers.list({}),
   ]);
+  const newPeople = value(strangers, setError);
   setState({
     contacts: value(contacts, setError) ?? [],
     problems: value(state, setError)?.problems ?? [],
     keychainNotice: state.ok ? state.value.keychainNotice : undefined,
     managers: value(managers, setError) ?? [],
     prompts: value(prompts, setError) ?? [],
-    strangers: value(strangers, setError) ?? [],
+    strangers: newPeople?.people ?? [],
+    strangersWaiting: newPeople?.total ?? 0,
   });
 }

@@ -2,6 +2,7 @@
 // what is kept stays within the limits, the request stays, the core keeps answering, and a contact
 // writing in the same burst loses nothing.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { NEW_PEOPLE_SHOWN, type NewPeopleView } from '../../shared/domain';
 import { strangerConversation, strangerLimits } from '../../core/contacts/strangers';
 import { startCore } from '../harness/core-harness';
 import { startPeer, type Peer } from '../harness/peer';
@@ -44,7 +45,7 @@ it('a stranger sending 300 messages at once: a few kept, the request stays, a co
     expect((await h.call('messages:list', { contactId: 'jane' })).map((m) => m.body).sort()).toEqual(
       [...Array.from({ length: 30 }, (_, i) => `Jane ${i}`), 'Jane: are you there?'].sort(),
     );
-    const requests = await h.call('strangers:list', {});
+    const requests = (await h.call('strangers:list', {})).people;
     expect(requests).toEqual([expect.objectContaining({ address: pestAccount.jid, suggested: false })]);
     expect(requests[0]!.firstMessage.startsWith('000 ')).toBe(true);
     const kept = await h.call('messages:list', { contactId: strangerConversation(requests[0]!.id) });
@@ -75,7 +76,8 @@ it('someone accepted as a contact while the app runs shows their presence at onc
   try {
     await h.event('mechanisms:changed', (list) => list.some((m) => m.id === 'im1' && m.state === 'active'));
     await newcomer.say(me.jid, 'Hello, it is me');
-    const [request] = await h.call('strangers:list', {}).then(async (list) => (list.length ? list : [await h.event('strangers:changed', (l) => l.length > 0).then((l) => l[0]!)]));
+    const waiting = await h.call('strangers:list', {});
+    const [request] = waiting.total ? waiting.people : (await h.event('strangers:changed', (l) => l.total > 0)).people;
     const contact = await h.call('strangers:accept', { strangerId: request!.id, name: 'Newcomer' });
     // The mechanism asks for the new address's presence now (the newcomer's client approves): the glyph follows.
     await h.glyphs((glyph) => glyph(contact.id) === 'available', 10_000);
@@ -86,20 +88,21 @@ it('someone accepted as a contact while the app runs shows their presence at onc
   }
 });
 
-it('an account whose roster holds 2,000 people: all offered as new people, in a few small events, not 2,000 growing lists', async () => {
+it('an account whose roster holds 2,000 people: all offered as new people, the window sent a screenful and a count, in a few small events', async () => {
   const me = server.createAccount('me');
   const people = Array.from({ length: 2000 }, (_, i) => ({ jid: `person${i}@${server.domain}`, name: `Person ${i}` }));
   writeRoster(server, me.jid, people);
   const h = startCore({ accounts: { im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } }, contacts: [] });
   try {
-    const last = await h.event('strangers:changed', (list) => list.length === people.length, 30_000);
-    expect(new Set(last.map((p) => p.name))).toEqual(new Set(people.map((p) => p.name)));
-    const lists = h.seen.filter((e) => e.name === 'strangers:changed').map((e) => e.payload as unknown[]);
-    const bytes = lists.reduce((sum, list) => sum + JSON.stringify(list).length, 0);
-    // One list per 50 ms while the roster is read, each with what holds then: a few hundred kB in all
-    // (2,000 lists of up to 2,000 people each would be hundreds of MB).
+    const last = await h.event('strangers:changed', (list) => list.total === people.length, 30_000);
+    expect(last.people, 'a screenful, not two thousand').toHaveLength(NEW_PEOPLE_SHOWN);
+    // Every one of them is there, for whoever asks for all.
+    const all = await h.call('strangers:list', { limit: 5000 });
+    expect(new Set(all.people.map((p) => p.name))).toEqual(new Set(people.map((p) => p.name)));
+    const lists = h.seen.filter((e) => e.name === 'strangers:changed').map((e) => e.payload as NewPeopleView);
+    // One event per 50 ms while the roster is read, each a screenful at most: a few tens of kB in all.
     expect(lists.length, 'strangers:changed events').toBeLessThan(40);
-    expect(bytes, 'bytes of new people sent to the window').toBeLessThan(10 * JSON.stringify(last).length);
+    expect(Math.max(...lists.map((l) => l.people.length)), 'people in one event').toBeLessThanOrEqual(NEW_PEOPLE_SHOWN);
     // The core still answers at once.
     expect(await h.call('app:state', {})).toBeDefined();
   } finally {

@@ -26,7 +26,7 @@ const handlers: Handlers = {
   'delivery:prompts': () => [],
   'delivery:answer': () => null,
   'diagnostics:list': () => [],
-  'strangers:list': () => [],
+  'strangers:list': () => ({ people: [], total: 0 }),
   'strangers:accept': ({ name }) => ({ id: 'x', name, glyph: 'none' }),
   'strangers:ignore': () => null,
 };

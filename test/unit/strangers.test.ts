@@ -36,7 +36,7 @@ describe('messages from strangers', () => {
     const kept = w.messages.list(w.conversationOf('pest@example.org')).map((m) => m.body);
     expect(strangerLimits.messagesPerStranger).toBe(20);
     expect(kept).toEqual(Array.from({ length: 20 }, (_, i) => `message ${i + 6}`));
-    expect(w.strangers.pending()).toMatchObject([{ address: 'pest@example.org', firstMessage: 'message 1' }]);
+    expect(w.strangers.pending().people).toMatchObject([{ address: 'pest@example.org', firstMessage: 'message 1' }]);
   });
 
   it('keep the newest 500 from all strangers together, and never touch a contact’s messages', () => {
@@ -50,7 +50,7 @@ describe('messages from strangers', () => {
     // 600 arrived: the first five strangers' 100 messages, the oldest, went; their requests are still open.
     for (let s = 0; s < 5; s++) expect(w.messages.list(w.conversationOf(`s${s}@example.org`))).toEqual([]);
     expect(w.messages.list(w.conversationOf('s5@example.org'))).toHaveLength(20);
-    expect(w.strangers.pending()).toHaveLength(30);
+    expect(w.strangers.pending().people).toHaveLength(30);
     expect(w.messages.list('jane')).toHaveLength(30);
   });
 
@@ -61,7 +61,8 @@ describe('messages from strangers', () => {
       const kept = w.write(`s${s}@example.org`, `hello from s${s}`)!;
       expect(kept.listChanged).toBe(true);
     }
-    const pending = w.strangers.pending();
+    const { people: pending, total } = w.strangers.pending(1000);
+    expect(total).toBe(201);
     expect(strangerLimits.waitingStrangers).toBe(200);
     expect(pending.filter((p) => !p.suggested)).toHaveLength(200);
     expect(pending.map((p) => p.address)).toContain('roster@example.org');
@@ -69,6 +70,11 @@ describe('messages from strangers', () => {
     expect(pending.map((p) => p.address)).toContain('s5@example.org');
     const stored = w.db.prepare("SELECT count(*) AS n FROM messages WHERE contact_id LIKE 'stranger:%'").get() as { n: number };
     expect(stored.n).toBe(200);
+    // The window is sent the first few: the newest writers first, suggestions after them.
+    const shown = w.strangers.pending();
+    expect(shown).toMatchObject({ total: 201 });
+    expect(shown.people.map((p) => p.address).slice(0, 2)).toEqual(['s204@example.org', 's203@example.org']);
+    expect(w.strangers.pending(500).people.at(-1)?.address).toBe('roster@example.org');
     // Someone dropped who writes again is a new request, not lost for good.
     expect(w.write('s0@example.org', 'me again')).toMatchObject({ listChanged: true });
   });
