@@ -213,19 +213,36 @@ class IrcMechanism implements Mechanism {
 
   #watchPresence(): void {
     const client = this.#client!;
-    const nicks = this.#ctx.addresses().filter((a) => nickPattern.test(a));
-    if (client.network.supports('MONITOR')) {
-      // The server tells us at once when a nick comes or goes; USERHOST still tells away.
-      this.#ctx.log.info('presence by MONITOR');
-      for (const nick of nicks) client.addMonitor(nick);
-    }
+    this.#monitored.clear(); // a new connection's MONITOR list starts empty
+    if (client.network.supports('MONITOR')) this.#ctx.log.info('presence by MONITOR'); // the server tells at once when a nick comes or goes; USERHOST still tells away
+    this.#monitor();
     this.#poll();
   }
 
-  addressesChanged(): void {
+  /** The nicks on the server's MONITOR list for this connection (normalized). */
+  readonly #monitored = new Set<string>();
+
+  /** Brings the server's MONITOR list to the contacts' nicks: the new ones added, the ones no contact has any more removed. */
+  #monitor(): void {
     const client = this.#client;
-    if (!client || !this.#registered) return; // the next sign-in watches them anyway
-    if (client.network.supports('MONITOR')) for (const nick of this.#ctx.addresses().filter((a) => nickPattern.test(a))) client.addMonitor(nick);
+    if (!client?.network.supports('MONITOR')) return;
+    const wanted = new Map(this.#ctx.addresses().filter((a) => nickPattern.test(a)).map((nick) => [normalizeNick(nick), nick]));
+    for (const [key, nick] of wanted) {
+      if (this.#monitored.has(key)) continue;
+      client.addMonitor(nick);
+      this.#monitored.add(key);
+    }
+    for (const key of [...this.#monitored]) {
+      if (wanted.has(key)) continue;
+      client.removeMonitor(key);
+      this.#monitored.delete(key);
+      this.#presence.delete(key);
+    }
+  }
+
+  addressesChanged(): void {
+    if (!this.#client || !this.#registered) return; // the next sign-in watches them anyway
+    this.#monitor();
     this.#poll(); // now, not at the next round: USERHOST tells online and away
   }
 

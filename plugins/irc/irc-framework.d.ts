@@ -13,6 +13,7 @@ declare module 'irc-framework' {
     quit(message?: string): void;
     changeNick(nick: string): void;
     addMonitor(target: string): void;
+    removeMonitor(target: string): void;
     /** The connection of the moment; its transport holds the socket. */
     connection: { transport: { disposeSocket(): void } | null };
   }

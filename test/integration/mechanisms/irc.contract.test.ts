@@ -69,6 +69,37 @@ describe('irc on InspIRCd: MONITOR', () => {
   });
 });
 
+describe('irc on InspIRCd: MONITOR follows the contacts', () => {
+  it('watches a nick added while it runs at once, and no longer one removed', async () => {
+    const server = await startInspircd();
+    const addresses = ['Frank'];
+    const rec = recorder({ server: server.serverName, host: server.host, port: server.port, nick: 'Watcher', password: server.password, caFile: server.caFile, pollSeconds: 3600 }, addresses);
+    const mechanism = irc().create(rec.context);
+    const peers: { quit(): Promise<void> }[] = [];
+    try {
+      await mechanism.start();
+      await rec.until(() => rec.presence.get('frank') === 'offline', 15_000, 'offline at first');
+      addresses.push('Grace');
+      mechanism.addressesChanged!();
+      await rec.until(() => rec.presence.get('grace') === 'offline', 15_000, 'asked about at once');
+      const grace = await startIrcPeer(server, 'Grace');
+      peers.push(grace);
+      await rec.until(() => rec.presence.get('grace') === 'available', 15_000, 'online by MONITOR, with no poll for an hour');
+      // Frank is no contact any more: his coming online is not reported (it would arrive before Grace leaving).
+      addresses.splice(0, 1);
+      mechanism.addressesChanged!();
+      peers.push(await startIrcPeer(server, 'Frank'));
+      await grace.quit();
+      await rec.until(() => rec.presence.get('grace') === 'offline', 15_000, 'offline by MONITOR');
+      expect(rec.presence.get('frank')).toBe('offline');
+    } finally {
+      for (const p of peers) await p.quit().catch(() => undefined);
+      await mechanism.stop();
+      await server.stop();
+    }
+  });
+});
+
 describe('irc on ngIRCd: long messages and flood control', () => {
   it('splits a long message within the line limit and paces a burst without being disconnected', async () => {
     const server = await startNgircd();
