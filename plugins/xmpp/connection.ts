@@ -14,6 +14,7 @@ import tcp from '@xmpp/tcp';
 import TlsSocket from '@xmpp/tls/lib/Socket.js';
 import xml from '@xmpp/xml';
 import SASLFactory from 'saslmechanisms';
+import { useNativePbkdf2 } from './scram';
 import { NS_SM, type StreamManagement } from './stream-management';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -96,6 +97,7 @@ export function createConnection(options: ConnectionOptions, sm: StreamManagemen
   });
 
   const factory = new SASLFactory();
+  useNativePbkdf2(); // the salted password by the platform's PBKDF2 (plugins/xmpp/scram.ts)
   scramsha1(factory);
   sasl({ streamFeatures: features, saslFactory: factory }, async (authenticate, mechanisms, _fast, e) => {
     if (!e.isSecure()) throw new UnsafeServerError('the server did not offer TLS, and Switchboard does not sign in without it');

@@ -114,3 +114,8 @@ declare module '@xmpp/client' {
   export { default as xml } from '@xmpp/xml';
   export function client(options: { service: string; domain: string; username?: string; password?: string; resource?: string }): Client;
 }
+declare module 'sasl-scram-sha-1/lib/bitops.js' {
+  /** The library's helpers, looked up at each use: Hi is its PBKDF2 (plugins/xmpp/scram.ts replaces it). */
+  const bitops: { Hi: (text: string, salt: Uint8Array, iterations: number) => Promise<Uint8Array> };
+  export default bitops;
+}

@@ -196,9 +196,9 @@ describe('MessageStore', () => {
     const first = strangers.findOrAdd('im1', 'who@example.org', 'hi, it is me');
     expect(first.isNew).toBe(true);
     expect(strangers.findOrAdd('im1', 'who@example.org', 'again').isNew).toBe(false);
-    expect(strangers.pending()).toEqual([{ id: first.stranger.id, address: 'who@example.org', firstMessage: 'hi, it is me', at: expect.any(Number), suggested: false }]);
+    expect(strangers.pending()).toEqual({ people: [{ id: first.stranger.id, address: 'who@example.org', firstMessage: 'hi, it is me', at: expect.any(Number), suggested: false }], total: 1 });
     strangers.ignore(first.stranger.id);
-    expect(strangers.pending()).toEqual([]);
+    expect(strangers.pending()).toEqual({ people: [], total: 0 });
     expect(strangers.findOrAdd('im1', 'who@example.org', 'x').stranger.ignored).toBe(true);
   });
 });
