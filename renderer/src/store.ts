@@ -105,8 +105,16 @@ export const useStore = create<State>()((set, get) => {
   const setError = (error: string) => set({ error });
   /** Conversations whose older page is being fetched: one request at a time each. */
   const loadingOlder = new Set<ContactId>();
-  const put = (message: MessageView) =>
-    set((s) => ({ messages: { ...s.messages, [message.contactId]: upsert(s.messages[message.contactId] ?? [], message) } }));
+  /**
+   * A message from the answer to a request (send, retry, cancel): a snapshot of when it was answered.
+   * The events raised meanwhile reach the page before the answer and carry every later state, so a
+   * message the page already shows is left as those events made it; the answer only adds one it lacks.
+   */
+  const putAnswered = (message: MessageView) =>
+    set((s) => {
+      const list = s.messages[message.contactId] ?? [];
+      return list.some((m) => m.id === message.id) ? {} : { messages: { ...s.messages, [message.contactId]: upsert(list, message) } };
+    });
   return {
     view: 'conversations',
     contacts: [],
@@ -154,16 +162,16 @@ export const useStore = create<State>()((set, get) => {
       const message = value(await api.messages.send({ contactId, body, ...options }), setError);
       if (!message) return false;
       set({ error: undefined });
-      put(message);
+      putAnswered(message);
       return true;
     },
     async retry(messageId) {
       const message = value(await api.messages.retry({ messageId }), setError);
-      if (message) put(message);
+      if (message) putAnswered(message);
     },
     async cancel(messageId) {
       const message = value(await api.messages.cancel({ messageId }), setError);
-      if (message) put(message);
+      if (message) putAnswered(message);
     },
     async answer(promptId, send) {
       set((s) => ({ prompts: s.prompts.filter((p) => p.id !== promptId) }));
