@@ -70,6 +70,8 @@ export class DeliveryService {
   #commitTimer: NodeJS.Immediate | undefined;
   /** The deliveries under way, by message id: what evidence, "Cancel" and "Retry now" reach. */
   readonly #live = new Map<string, Run>();
+  /** Messages of a commit still to come, with the latest view of each, told to the window once they are on disk. */
+  readonly #notYetKept = new Map<string, MessageView>();
   /** Fires once, on stop(). Waits listen through signals made from it (AbortSignal.any), never on it. */
   readonly #shutdown = new AbortController();
   /** Attempts still doing their bookkeeping: stop() waits for them, the database closes after it. */
@@ -143,20 +145,29 @@ export class DeliveryService {
       for (const b of batch) b.reject(error);
       return;
     }
+    // Not shown before they are on disk: a crash before the commit must not leave the window with a
+    // message that no longer exists. What their deliveries say meanwhile is told after, latest first kept.
+    for (const { message } of batch) this.#notYetKept.set(message.id, message);
     store.durable().then(
       () => {
-        for (const { message, resolve } of batch) resolve(message);
+        for (const { message, resolve } of batch) {
+          const latest = this.#notYetKept.get(message.id) ?? message;
+          this.#notYetKept.delete(message.id);
+          this.#deps.events.emit('messages:changed', latest);
+          resolve(message); // the message as it was kept; the window follows it by the events
+        }
       },
       (error: unknown) => {
         // The disk refused the commit: none of these is kept, so none is sent; each sender is told.
         for (const { message, reject } of batch) {
+          this.#notYetKept.delete(message.id);
           this.#live.get(message.id)?.over.abort('stopped' satisfies Ending);
           reject(error);
         }
       },
     );
     for (const { message } of batch) {
-      events.emit('messages:changed', message);
+      this.#tell(message);
       this.#start(message.id);
     }
   }
@@ -177,7 +188,7 @@ export class DeliveryService {
     if (message.state !== 'failed') return message;
     const expired = message.expiresAt !== undefined && message.expiresAt <= Date.now();
     const updated = store.update(messageId, { state: 'sending', failure: undefined, ...(expired && { expiresAt: undefined }) })!;
-    events.emit('messages:changed', updated);
+    this.#tell(updated);
     this.#start(messageId, true);
     return updated;
   }
@@ -233,6 +244,12 @@ export class DeliveryService {
     // Sends already asked for are written (and answered): stopped, they wait in the outbox for the next start.
     this.#commit();
     await Promise.allSettled([...this.#runs.values(), ...this.#attempting]);
+  }
+
+  /** Tells the window a message changed; one whose commit is still to come is told once it is on disk. */
+  #tell(view: MessageView): void {
+    if (this.#notYetKept.has(view.id)) this.#notYetKept.set(view.id, view);
+    else this.#deps.events.emit('messages:changed', view);
   }
 
   #choose(properties: Parameters<typeof chooseDelivery>[0]): DeliveryChoice | undefined {
@@ -377,7 +394,7 @@ export class DeliveryService {
 
   #setState(run: Run, state: MessageState): void {
     const updated = this.#deps.store.update(run.message.id, { state });
-    if (updated) this.#deps.events.emit('messages:changed', updated);
+    if (updated) this.#tell(updated);
   }
 
   /** Evidence of delivery during a delivery: it ends now, as delivered, and no question about it stays open. */
@@ -433,7 +450,7 @@ export class DeliveryService {
     const before = store.get(messageId);
     const updated = store.update(messageId, { state, failure: undefined });
     if (!updated) return;
-    events.emit('messages:changed', updated);
+    this.#tell(updated);
     if (before?.state === 'failed') {
       // The window drops its notice; the Electron shell closes its notification on the same event.
       events.emit('delivery:withdrawn', { messageId, contactId: updated.contactId });
@@ -510,7 +527,7 @@ export class DeliveryService {
     const reason = failure ?? reasons[result.outcome];
     const updated = store.update(message.id, { state: 'failed', failure: reason });
     if (!updated) return;
-    events.emit('messages:changed', updated);
+    this.#tell(updated);
     if (!tell) return;
     const told: DeliveryFailure = { messageId: message.id, contactId: message.contactId, contactName: name, reason };
     events.emit('delivery:failed', told);

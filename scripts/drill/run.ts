@@ -199,7 +199,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       try {
         const view = await ipc!.call('messages:send', { contactId: 'peer', body: bodyOf(i) });
         answered.add(view.id);
-        seen(view);
+        // As the page does: the answer is the message as it was kept; the events (which came first) say what became of it.
+        if (!views.has(view.id)) seen(view);
       } catch (error) {
         if (error instanceof HostGone) unansweredSends++;
         else refusals.push((error as Error).message);
@@ -290,7 +291,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     for (const [i, list] of byIndex) if ((copies.get(i) ?? 0) > 1 && list.some((m) => marked.has(m.id))) markedDuplicates += (copies.get(i) ?? 0) - 1;
     saveLog();
     // The host's database is kept beside its log, to look a counted message up afterwards.
-    fs.copyFileSync(path.join(configDir, 'switchboard.sqlite3'), hostLog.replace(/\.log$/, '.sqlite3'));
+    // With its write-ahead log: what was committed since the last checkpoint is only there.
+    for (const suffix of ['', '-wal', '-shm']) {
+      const file = path.join(configDir, `switchboard.sqlite3${suffix}`);
+      if (fs.existsSync(file)) fs.copyFileSync(file, hostLog.replace(/\.log$/, `.sqlite3${suffix}`));
+    }
     const log = fs.readFileSync(hostLog, 'utf8');
     const vanished = [...answered].filter((id) => !views.has(id)).length; // answered, yet gone from the host's list
     return {
