@@ -18,6 +18,8 @@ export class ContactDirectory {
    * its plugin's normalization (a plugin started later is indexed anew: see `reindex`).
    */
   readonly #byAddress = new Map<MechanismId, Map<string, ContactSettings[]>>();
+  /** Per mechanism, contact → its normalized address there: built with the index, read at every presence change. */
+  readonly #normalized = new Map<MechanismId, Map<ContactId, string>>();
 
   constructor(contacts: readonly ContactSettings[], normalize: (mechanism: MechanismId, address: string) => string) {
     this.#contacts = contacts;
@@ -50,8 +52,8 @@ export class ContactDirectory {
 
   /** The contact's address on a mechanism, normalized; undefined where they have none. */
   normalizedAddress(id: ContactId, mechanism: MechanismId): string | undefined {
-    const address = this.address(id, mechanism);
-    return address && this.#normalize(mechanism, address.address);
+    this.#index(mechanism);
+    return this.#normalized.get(mechanism)?.get(id);
   }
 
   /** Every contact with this address on this mechanism (normally one). */
@@ -66,21 +68,25 @@ export class ContactDirectory {
   /** The mechanism's normalization may have changed (its plugin started): its index is built again. */
   reindex(mechanism: MechanismId): void {
     this.#byAddress.delete(mechanism);
+    this.#normalized.delete(mechanism);
   }
 
   #index(mechanism: MechanismId): Map<string, ContactSettings[]> {
     let index = this.#byAddress.get(mechanism);
     if (index) return index;
     index = new Map();
+    const normalized = new Map<ContactId, string>();
     for (const contact of this.#contacts) {
       const address = own(contact, mechanism);
       if (address === undefined) continue;
       const key = this.#normalize(mechanism, address.address);
+      normalized.set(contact.id, key);
       const list = index.get(key);
       if (list) list.push(contact);
       else index.set(key, [contact]);
     }
     this.#byAddress.set(mechanism, index);
+    this.#normalized.set(mechanism, normalized);
     return index;
   }
 }

@@ -5,6 +5,7 @@ import { ContactDirectory } from '../../core/contacts/directory';
 import { PRESENCE_WINDOW_MS, PresenceChanges } from '../../core/presence/changes';
 import { MAX_STATUS_LENGTH, PresenceService } from '../../core/presence/service';
 import type { PresenceChange } from '../../shared/domain';
+import jid from '@xmpp/jid';
 import { bareAddress, bestShow, showFromXmpp } from '../../plugins/xmpp/presence-map';
 
 describe('aggregatePresence', () => {
@@ -113,6 +114,11 @@ describe('bareAddress (XMPP)', () => {
     expect(bareAddress('john@example.org')).toBe(bareAddress('JOHN@example.org/laptop'));
     expect(bareAddress('j d@x.org')).toBe('j\\20d@x.org');
     expect(bareAddress('server.example/status')).toBe('server.example');
+  });
+
+  it('gives what @xmpp/jid gives, on plain addresses (its fast path) and on ones it must escape', () => {
+    const addresses = ['Jerry@IM1.example/Phone', 'j.d+tag_x-y@Sub.Example.org/res/with/slash', 'server.example', 'a@b/', 'Ünïcode@example.org', 'o\'brien@example.org', 'x y@example.org/r'];
+    for (const a of addresses) expect(bareAddress(a), a).toBe(jid(a).bare().toString());
   });
 
   it('keeps something that is no JID matchable rather than throwing', () => {
