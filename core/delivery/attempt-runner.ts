@@ -183,7 +183,7 @@ export class AttemptRunner {
 
   changed(id: number): number {
     const attempt = this.#deps.store.attempt(id);
-    if (attempt) this.#deps.events.emit('diagnostics:attempt', attempt);
+    if (attempt) this.#deps.store.afterCommit(() => this.#deps.events.emit('diagnostics:attempt', attempt)); // told once kept
     return id;
   }
 }

@@ -70,8 +70,6 @@ export class DeliveryService {
   #commitTimer: NodeJS.Immediate | undefined;
   /** The deliveries under way, by message id: what evidence, "Cancel" and "Retry now" reach. */
   readonly #live = new Map<string, Run>();
-  /** Messages of a commit still to come, with the latest view of each, told to the window once they are on disk. */
-  readonly #notYetKept = new Map<string, MessageView>();
   /** Fires once, on stop(). Waits listen through signals made from it (AbortSignal.any), never on it. */
   readonly #shutdown = new AbortController();
   /** Attempts still doing their bookkeeping: stop() waits for them, the database closes after it. */
@@ -145,22 +143,15 @@ export class DeliveryService {
       for (const b of batch) b.reject(error);
       return;
     }
-    // Not shown before they are on disk: a crash before the commit must not leave the window with a
-    // message that no longer exists. What their deliveries say meanwhile is told after, latest first kept.
-    for (const { message } of batch) this.#notYetKept.set(message.id, message);
+    // Answered once on disk, with the message as it was kept (the window follows it by the events,
+    // which are told after the same commit: a crash before it leaves no message shown that is gone).
     store.durable().then(
       () => {
-        for (const { message, resolve } of batch) {
-          const latest = this.#notYetKept.get(message.id) ?? message;
-          this.#notYetKept.delete(message.id);
-          this.#deps.events.emit('messages:changed', latest);
-          resolve(message); // the message as it was kept; the window follows it by the events
-        }
+        for (const { message, resolve } of batch) resolve(message);
       },
       (error: unknown) => {
         // The disk refused the commit: none of these is kept, so none is sent; each sender is told.
         for (const { message, reject } of batch) {
-          this.#notYetKept.delete(message.id);
           this.#live.get(message.id)?.over.abort('stopped' satisfies Ending);
           reject(error);
         }
@@ -225,7 +216,7 @@ export class DeliveryService {
     const { store, events } = this.#deps;
     const upgraded = store.upgradeAttempt(messageId, mechanism, level);
     if (!upgraded) return;
-    events.emit('diagnostics:attempt', upgraded);
+    store.afterCommit(() => events.emit('diagnostics:attempt', upgraded));
     this.#receipts.wake(messageId);
     const live = this.#live.get(messageId);
     // The device has it: whatever step the delivery is at (even asking the sender), it is over.
@@ -246,10 +237,9 @@ export class DeliveryService {
     await Promise.allSettled([...this.#runs.values(), ...this.#attempting]);
   }
 
-  /** Tells the window a message changed; one whose commit is still to come is told once it is on disk. */
+  /** Tells the window a message changed, once the change is committed (store.afterCommit). */
   #tell(view: MessageView): void {
-    if (this.#notYetKept.has(view.id)) this.#notYetKept.set(view.id, view);
-    else this.#deps.events.emit('messages:changed', view);
+    this.#deps.store.afterCommit(() => this.#deps.events.emit('messages:changed', view));
   }
 
   #choose(properties: Parameters<typeof chooseDelivery>[0]): DeliveryChoice | undefined {
@@ -453,7 +443,7 @@ export class DeliveryService {
     this.#tell(updated);
     if (before?.state === 'failed') {
       // The window drops its notice; the Electron shell closes its notification on the same event.
-      events.emit('delivery:withdrawn', { messageId, contactId: updated.contactId });
+      store.afterCommit(() => events.emit('delivery:withdrawn', { messageId, contactId: updated.contactId }));
     }
   }
 
@@ -530,7 +520,9 @@ export class DeliveryService {
     this.#tell(updated);
     if (!tell) return;
     const told: DeliveryFailure = { messageId: message.id, contactId: message.contactId, contactName: name, reason };
-    events.emit('delivery:failed', told);
-    notify(told);
+    store.afterCommit(() => {
+      events.emit('delivery:failed', told);
+      notify(told);
+    });
   }
 }

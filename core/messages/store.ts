@@ -83,7 +83,15 @@ export class MessageStore {
   readonly #db: Db;
   readonly #statements = new Map<string, Statement>();
   /** The transaction this store opened and commits at the end of the turn, if one is open. */
-  #batch: { timer: ReturnType<typeof setImmediate>; synced: boolean; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | undefined;
+  #batch:
+    | {
+        timer: ReturnType<typeof setImmediate>;
+        synced: boolean;
+        waiters: { resolve: () => void; reject: (error: unknown) => void }[];
+        /** What to tell once the commit is done, in the order it was asked for. */
+        after: (() => void)[];
+      }
+    | undefined;
 
   constructor(db: Db) {
     this.#db = db;
@@ -110,9 +118,19 @@ export class MessageStore {
       // every other write on this connection stays synced.
       if (!kept) this.#db.pragma('synchronous = NORMAL');
       this.#db.exec('BEGIN');
-      this.#batch = { timer: setImmediate(() => this.flush()), synced: kept, waiters: [] };
+      this.#batch = { timer: setImmediate(() => this.flush()), synced: kept, waiters: [], after: [] };
     }
     return write();
+  }
+
+  /**
+   * Runs `tell` once what was written so far is committed (at once when nothing waits for a commit):
+   * the window is told only what is kept, so that a crash never takes back a state it was shown. A
+   * commit that fails tells nothing.
+   */
+  afterCommit(tell: () => void): void {
+    if (this.#batch) this.#batch.after.push(tell);
+    else tell();
   }
 
   /** Resolves once what was written so far is committed (at once when nothing is waiting for a commit). */
@@ -131,6 +149,11 @@ export class MessageStore {
     if (!batch) return;
     this.#batch = undefined;
     clearImmediate(batch.timer);
+    if (!this.#db.open) {
+      // Closed with a turn still gathered (only a test closes it so): nothing of it was kept.
+      for (const w of batch.waiters) w.reject(new Error('the database was closed before the commit'));
+      return;
+    }
     try {
       this.#db.exec('COMMIT');
     } catch (error) {
@@ -140,8 +163,19 @@ export class MessageStore {
     } finally {
       if (!batch.synced) this.#db.pragma('synchronous = FULL');
     }
+    // Told in order; one listener that throws does not keep the others, or those waiting, from their turn.
+    let failed: { error: unknown } | undefined;
+    for (const tell of batch.after) {
+      try {
+        tell();
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
     for (const w of batch.waiters) w.resolve();
+    if (failed) throw failed.error;
   }
+
 
   /** A message received (or any single one): written and committed now, with whatever the turn gathered. */
   add(m: MessageView): void {

@@ -137,8 +137,11 @@ describe('MessageStore', () => {
     store.beginAttempt({ messageId: 'b', manager: 'sequential', configuration: 'Normal', mechanism: 'im' });
     expect(store.get('a')?.id, 'the writer reads its own writes at once').toBe('a');
     expect(count(), 'nothing committed before the end of the turn').toBe(0);
+    const toldWhen: number[] = [];
+    store.afterCommit(() => toldWhen.push(count()));
     await store.durable();
     expect(count()).toBe(4);
+    expect(toldWhen, 'told once another reader sees the commit').toEqual([4]);
     // A message received is committed at once, with what the turn had gathered.
     store.update('a', { state: 'sent' });
     store.add(message({ id: 'in', direction: 'in', state: 'received' }));
@@ -158,8 +161,11 @@ describe('MessageStore', () => {
     // An attempt for a message that does not exist, its check put off until the commit: the commit fails.
     db.pragma('defer_foreign_keys = ON');
     store.beginAttempt({ messageId: 'ghost', manager: 'sequential', configuration: 'Normal', mechanism: 'im' });
+    const told: string[] = [];
+    store.afterCommit(() => told.push('kept-not'));
     await expect(store.durable()).rejects.toThrow(/FOREIGN KEY/);
     expect(store.get('kept-not')).toBeUndefined();
+    expect(told, 'nothing told of a commit that failed').toEqual([]);
     // The next turn commits as usual.
     store.addMany([message({ id: 'next' })]);
     await store.durable();
