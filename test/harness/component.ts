@@ -2,11 +2,14 @@
 // address of its domain, so that a benchmark can play ten thousand people without ten thousand
 // accounts and logins. What the server sends it (probes, subscription requests) is read and dropped.
 import { createHash } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
 import net from 'node:net';
 
 export interface Component {
   /** Writes stanzas as they are (already serialized XML); resolves once the socket took them. */
   send(stanzas: string): Promise<void>;
+  /** Resolves once the server has sent `count` presence probes in all (a client signing in makes it probe each contact). */
+  probes(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -14,6 +17,17 @@ export async function connectComponent(port: number, domain: string, secret: str
   const socket = net.connect(port, '127.0.0.1');
   socket.setNoDelay(true);
   socket.setEncoding('utf8');
+  // Probes counted across chunks: only whole tags (up to the last '>') are looked at.
+  let probed = 0;
+  let rest = '';
+  const counted = new EventEmitter();
+  const countProbes = (chunk: string) => {
+    const text = rest + chunk;
+    const cut = text.lastIndexOf('>') + 1;
+    probed += (text.slice(0, cut).match(/<presence\b[^>]*\btype=['"]probe['"]/g) ?? []).length;
+    rest = text.slice(cut);
+    counted.emit('probe');
+  };
   await new Promise<void>((resolve, reject) => {
     let read = '';
     const fail = (error: Error) => reject(error);
@@ -32,7 +46,7 @@ export async function connectComponent(port: number, domain: string, secret: str
       } else if (handshakeSent && /<handshake\s*\/>|<handshake><\/handshake>/.test(read)) {
         socket.off('data', onData);
         socket.off('error', fail);
-        socket.on('data', () => undefined); // drained: the server's probes and requests are not answered
+        socket.on('data', countProbes); // the server's probes and requests are counted, not answered
         socket.on('error', () => undefined);
         resolve();
       } else if (read.includes('</stream:stream>') || read.includes('<stream:error')) {
@@ -42,6 +56,9 @@ export async function connectComponent(port: number, domain: string, secret: str
     socket.on('data', onData);
   });
   return {
+    async probes(count) {
+      while (probed < count) await once(counted, 'probe');
+    },
     send: (stanzas) => new Promise<void>((resolve, reject) => socket.write(stanzas, (error) => (error ? reject(error) : resolve()))),
     close: () =>
       new Promise<void>((resolve) => {
