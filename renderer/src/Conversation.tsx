@@ -1,5 +1,8 @@
 // One conversation with one person: the messages both ways, each with its state, and a compose box.
+// Only the messages in view are in the page (@tanstack/react-virtual, rows measured as they show):
+// a history read back through thousands of messages costs the DOM a screenful.
 import { memo, useLayoutEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { MessageView } from '../../shared/domain';
 import { Compose } from './Compose';
 import { Outside, Quoting } from './Outside';
@@ -23,7 +26,7 @@ const Message = memo(function Message({ message }: { message: MessageView }) {
   const cancel = useStore((s) => s.cancel);
   const stillTrying = useStore((s) => s.stillTrying[message.id]);
   return (
-    <li className={`message message-${message.direction} message-${message.state}`} data-state={message.state}>
+    <div className={`message message-${message.direction} message-${message.state}`} data-state={message.state}>
       {/* Text content only: React escapes it, so a message can never become markup. */}
       <p className="message-body">
         <Outside>{message.body}</Outside>
@@ -56,9 +59,14 @@ const Message = memo(function Message({ message }: { message: MessageView }) {
           </button>
         </p>
       )}
-    </li>
+    </div>
   );
 });
+
+/** A message's height before it is measured (one line of text and its time), in px. */
+const ESTIMATED_HEIGHT = 64;
+/** The list's padding above and below the messages, in px (as .messages had it). */
+const PADDING = 16;
 
 export function Conversation() {
   const selected = useStore((s) => s.selected);
@@ -66,22 +74,35 @@ export function Conversation() {
   const messages = useStore((s) => (s.selected ? s.messages[s.selected] : undefined)) ?? noMessages;
   const older = useStore((s) => (s.selected ? (s.older[s.selected] ?? false) : false));
   const loadOlder = useStore((s) => s.loadOlder);
-  const list = useRef<HTMLOListElement>(null);
-  const end = useRef<HTMLLIElement>(null);
-  /** The first and last message shown at the last render, and the list's height then. */
-  const shown = useRef<{ first?: string; last?: string; height: number }>({ height: 0 });
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ESTIMATED_HEIGHT,
+    getItemKey: (index) => messages[index]!.id,
+    overscan: 10,
+    paddingStart: PADDING,
+    paddingEnd: PADDING,
+  });
+  /** The first and last message shown at the last render, whose conversation, and where the view was. */
+  const shown = useRef<{ first?: string; last?: string; contact?: string; scrollTop: number }>({ scrollTop: 0 });
 
   // Before the page paints: an older page put above keeps what the reader sees where it was; a new
   // message at the end (or another conversation) scrolls to the end.
   useLayoutEffect(() => {
-    const element = list.current;
+    const element = scroller.current;
     const first = messages[0]?.id;
     const last = messages.at(-1)?.id;
     const before = shown.current;
-    if (element && last === before.last && first !== before.first) element.scrollTop += element.scrollHeight - before.height;
-    else if (last !== before.last) end.current?.scrollIntoView({ block: 'end' });
-    shown.current = { first, last, height: element?.scrollHeight ?? 0 };
-  }, [messages]);
+    if (messages.length && (last !== before.last || selected !== before.contact)) rows.scrollToIndex(messages.length - 1, { align: 'end' });
+    else if (element && before.first && first !== before.first) {
+      // The message that was first is now further down by the height of the page put above it.
+      const index = messages.findIndex((m) => m.id === before.first);
+      const offset = index > 0 ? rows.getOffsetForIndex(index, 'start')?.[0] : undefined;
+      if (offset !== undefined) rows.scrollToOffset(offset + before.scrollTop - PADDING);
+    }
+    shown.current = { first, last, contact: selected, scrollTop: element?.scrollTop ?? 0 };
+  }, [messages, selected, rows]);
 
   if (!selected || !contact) return <section className="conversation empty">Choose a contact to start talking.</section>;
 
@@ -93,25 +114,41 @@ export function Conversation() {
           <Outside>{contact.name}</Outside>
         </h2>
       </header>
-      <ol
-        ref={list}
-        className="messages"
-        aria-label="Messages"
+      {/* Outside the scrolled list, so that the rows' offsets are the list's own. */}
+      {older && (
+        <p className="messages-older">
+          <button type="button" onClick={() => void loadOlder()}>
+            Earlier messages
+          </button>
+        </p>
+      )}
+      <div
+        ref={scroller}
+        className="messages-scroller"
         // Near the top, the page before is fetched: scrolling up reads on through the history.
-        onScroll={(e) => void (older && e.currentTarget.scrollTop < 200 && loadOlder())}
+        onScroll={(e) => {
+          shown.current.scrollTop = e.currentTarget.scrollTop;
+          if (older && e.currentTarget.scrollTop < 200) void loadOlder();
+        }}
       >
-        {older && (
-          <li className="messages-older">
-            <button type="button" onClick={() => void loadOlder()}>
-              Earlier messages
-            </button>
-          </li>
-        )}
-        {messages.map((m) => (
-          <Message key={m.id} message={m} />
-        ))}
-        <li ref={end} aria-hidden="true" />
-      </ol>
+        <ol className="messages" aria-label="Messages" style={{ height: rows.getTotalSize() }}>
+          {rows.getVirtualItems().map((row) => {
+            const message = messages[row.index]!;
+            return (
+              <li
+                key={message.id}
+                data-index={row.index}
+                ref={rows.measureElement}
+                aria-setsize={messages.length}
+                aria-posinset={row.index + 1}
+                style={{ transform: `translateY(${row.start}px)` }}
+              >
+                <Message message={message} />
+              </li>
+            );
+          })}
+        </ol>
+      </div>
       <Compose contactName={contact.name} />
     </section>
   );
