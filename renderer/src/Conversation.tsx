@@ -70,7 +70,7 @@ const PADDING = 16;
 
 export function Conversation() {
   const selected = useStore((s) => s.selected);
-  const contact = useStore((s) => s.contacts.find((c) => c.id === s.selected));
+  const contact = useStore((s) => (s.selected ? s.contactsById[s.selected] : undefined));
   const messages = useStore((s) => (s.selected ? s.messages[s.selected] : undefined)) ?? noMessages;
   const older = useStore((s) => (s.selected ? (s.older[s.selected] ?? false) : false));
   const loadOlder = useStore((s) => s.loadOlder);

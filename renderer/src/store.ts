@@ -27,7 +27,13 @@ export interface SendOptions {
 
 interface State {
   view: 'conversations' | 'settings';
-  contacts: ContactView[];
+  /**
+   * The contacts, normalized: their ids in the list's order, and each record by id. A presence change
+   * replaces only the records it concerns; the list (which reads the ids) does not render again for
+   * it, only the rows whose record changed.
+   */
+  contactIds: readonly ContactId[];
+  contactsById: Readonly<Record<ContactId, ContactView>>;
   selected: ContactId | undefined;
   /** The loaded part of each conversation, oldest first: the newest page on open, older pages on request. */
   messages: Record<ContactId, MessageView[]>;
@@ -117,7 +123,8 @@ export const useStore = create<State>()((set, get) => {
     });
   return {
     view: 'conversations',
-    contacts: [],
+    contactIds: [],
+    contactsById: {},
     selected: undefined,
     messages: {},
     older: {},
@@ -199,23 +206,28 @@ export const useStore = create<State>()((set, get) => {
   };
 });
 
+/** The contact list as the store keeps it: ids in order, records by id. */
+function normalizedContacts(contacts: readonly ContactView[]): Pick<State, 'contactIds' | 'contactsById'> {
+  return { contactIds: contacts.map((c) => c.id), contactsById: Object.fromEntries(contacts.map((c) => [c.id, c])) };
+}
+
 /** Loads the first state and follows the core's events. */
 export async function connectStore(): Promise<void> {
   const { setState, getState } = useStore;
   const setError = (error: string) => setState({ error });
-  api.contacts.onChanged((contacts) => setState({ contacts }));
-  // Presence arrives as changes: only the rows whose glyph or status text changed get a new object (and re-render).
+  api.contacts.onChanged((contacts) => setState(normalizedContacts(contacts)));
+  // Presence arrives as changes: only the records whose glyph or status text changed are replaced.
   api.contacts.onPresence((changes) =>
     setState((s) => {
-      const byId = new Map(changes.map((c) => [c.id, c]));
-      return {
-        contacts: s.contacts.map((c) => {
-          const change = byId.get(c.id);
-          if (!change || (change.glyph === c.glyph && change.status === c.status)) return c;
-          const { status: _old, ...rest } = c;
-          return { ...rest, glyph: change.glyph, ...(change.status !== undefined && { status: change.status }) };
-        }),
-      };
+      let byId: Record<ContactId, ContactView> | undefined;
+      for (const change of changes) {
+        const c = s.contactsById[change.id];
+        if (!c || (change.glyph === c.glyph && change.status === c.status)) continue;
+        const { status: _old, ...rest } = c;
+        byId ??= { ...s.contactsById };
+        byId[change.id] = { ...rest, glyph: change.glyph, ...(change.status !== undefined && { status: change.status }) };
+      }
+      return byId ? { contactsById: byId } : {};
     }),
   );
   api.app.onChanged((state) => setState({ problems: state.problems, keychainNotice: state.keychainNotice }));
@@ -263,7 +275,7 @@ export async function connectStore(): Promise<void> {
   ]);
   const newPeople = value(strangers, setError);
   setState({
-    contacts: value(contacts, setError) ?? [],
+    ...normalizedContacts(value(contacts, setError) ?? []),
     problems: value(state, setError)?.problems ?? [],
     keychainNotice: state.ok ? state.value.keychainNotice : undefined,
     managers: value(managers, setError) ?? [],
