@@ -3,9 +3,9 @@
 // imports Electron.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { AppState, ContactView, DeliveryFailure, MechanismId, MessageView } from '../shared/domain';
+import type { AppState, ContactView, DeliveryFailure, MechanismId } from '../shared/domain';
 import type { DeliveryManagerPlugin } from '../shared/delivery';
-import type { IncomingMessage, Logger, MechanismPlugin, MechanismStatus } from '../shared/mechanism';
+import type { Logger, MechanismPlugin, MechanismStatus } from '../shared/mechanism';
 import type { ContactSettings, Settings } from '../shared/settings';
 import { isolate } from '../shared/bidi';
 import { ContactDirectory } from './contacts/directory';
@@ -15,6 +15,7 @@ import { DeliveryService } from './delivery/service';
 import { CoreEvents } from './events';
 import { InvalidInputError, NotFoundError, type Handlers } from './ipc/handlers';
 import { MechanismRegistry } from './mechanisms/registry';
+import { Inbox } from './messages/inbox';
 import { MessageStore } from './messages/store';
 import { userPluginFolder } from './delivery/plugin-folder';
 import { PresenceChanges } from './presence/changes';
@@ -48,16 +49,6 @@ export interface Core {
   readonly handlers: Handlers;
   start(): void;
   stop(): Promise<void>;
-}
-
-const MAX_INCOMING_BODY = 20_000;
-
-/** The keys under which a received message's ids are remembered: the sender's anywhere, a server's on its mechanism. */
-function incomingIds(mechanism: MechanismId, message: IncomingMessage): string[] {
-  const ids: string[] = [];
-  if (typeof message.id === 'string' && message.id) ids.push(`sender:${message.id.slice(0, 200)}`);
-  if (typeof message.serverId === 'string' && message.serverId) ids.push(`server:${mechanism}:${message.serverId.slice(0, 200)}`);
-  return ids;
 }
 
 /** Accounts name their plugin with `plugin`, or by being keyed by the plugin's name. */
@@ -114,6 +105,7 @@ export function createCore(options: CoreOptions): Core {
     (id) => (contacts.get(id) ? presence.presence(id) : undefined),
     (changes) => events.emit('contacts:presence', changes),
   );
+  const inbox = new Inbox({ contacts: () => contacts, normalize, store, strangers, strangerInbox, events, newPeopleChanged: () => strangersChanged.trigger() });
   const setProblem = (key: string, text: string | undefined) => {
     const had = problems.get(key);
     if (text === undefined) problems.delete(key);
@@ -134,30 +126,7 @@ export function createCore(options: CoreOptions): Core {
         presenceChanges.add(presence.set(mechanism, address, show, status));
       },
       incoming(mechanism, message) {
-        const body = String(message.body).slice(0, MAX_INCOMING_BODY);
-        if (!body.trim()) return;
-        const [contact] = contacts.byAddress(mechanism, message.from);
-        const fields = { id: randomUUID(), direction: 'in', body, state: 'received', at: Date.now(), priority: 'normal' } as const;
-        // A copy seen before in this conversation (the same sender's id, over any mechanism, or the same
-        // server's id on this one) is a duplicate: shown once.
-        const remoteIds = incomingIds(mechanism, message);
-        const stranger = contact ? undefined : strangers.find(mechanism, normalize(mechanism, message.from));
-        const conversation = contact?.id ?? (stranger && strangerConversation(stranger.id));
-        if (conversation && store.hasIncoming(conversation, remoteIds)) return;
-        let view: MessageView;
-        if (contact) {
-          view = { ...fields, contactId: contact.id };
-          store.add(view);
-          store.noteIncoming(view.contactId, view.id, remoteIds);
-        } else {
-          // Someone not in the contact list: kept within limits, so that a flood cannot fill the disk.
-          const kept = strangerInbox.receive(mechanism, normalize(mechanism, message.from), fields);
-          if (!kept) return;
-          view = kept.message;
-          store.noteIncoming(view.contactId, view.id, remoteIds);
-          if (kept.listChanged) strangersChanged.trigger();
-        }
-        events.emit('messages:changed', view);
+        inbox.receive(mechanism, message);
       },
       receipt(mechanism, messageId, level) {
         delivery?.receipt(mechanism, messageId, level);

@@ -1,0 +1,69 @@
+// The inbox: where a message someone sent us lands. From a contact it goes into their one
+// conversation, whatever the mechanism; from anyone else into New people, within limits. A copy seen
+// before in that conversation (the sender's id over any mechanism, or a server's id on its own
+// mechanism, XEP-0359) is shown once. The window is told of each message kept.
+import { randomUUID } from 'node:crypto';
+import type { MechanismId, MessageView } from '../../shared/domain';
+import type { IncomingMessage } from '../../shared/mechanism';
+import type { ContactDirectory } from '../contacts/directory';
+import { strangerConversation, type StrangerInbox, type StrangerStore } from '../contacts/strangers';
+import type { CoreEvents } from '../events';
+import type { MessageStore } from './store';
+
+/** A message longer than this is cut: a line of chat, not a file. */
+export const MAX_INCOMING_BODY = 20_000;
+
+/** The keys under which a received message's ids are remembered: the sender's anywhere, a server's on its mechanism. */
+export function incomingIds(mechanism: MechanismId, message: IncomingMessage): string[] {
+  const ids: string[] = [];
+  if (typeof message.id === 'string' && message.id) ids.push(`sender:${message.id.slice(0, 200)}`);
+  if (typeof message.serverId === 'string' && message.serverId) ids.push(`server:${mechanism}:${message.serverId.slice(0, 200)}`);
+  return ids;
+}
+
+export interface InboxDeps {
+  readonly contacts: () => ContactDirectory;
+  readonly normalize: (mechanism: MechanismId, address: string) => string;
+  readonly store: MessageStore;
+  readonly strangers: StrangerStore;
+  readonly strangerInbox: StrangerInbox;
+  readonly events: CoreEvents;
+  /** The New people list changed (someone new wrote). */
+  readonly newPeopleChanged: () => void;
+}
+
+export class Inbox {
+  readonly #deps: InboxDeps;
+
+  constructor(deps: InboxDeps) {
+    this.#deps = deps;
+  }
+
+  /** Keeps a message a mechanism received (unless it is empty, a copy already shown, or from someone flooding). */
+  receive(mechanism: MechanismId, message: IncomingMessage): MessageView | undefined {
+    const { contacts, normalize, store, strangers, strangerInbox, events } = this.#deps;
+    const body = String(message.body).slice(0, MAX_INCOMING_BODY);
+    if (!body.trim()) return undefined;
+    const [contact] = contacts().byAddress(mechanism, message.from);
+    const fields = { id: randomUUID(), direction: 'in', body, state: 'received', at: Date.now(), priority: 'normal' } as const;
+    const remoteIds = incomingIds(mechanism, message);
+    const stranger = contact ? undefined : strangers.find(mechanism, normalize(mechanism, message.from));
+    const conversation = contact?.id ?? (stranger && strangerConversation(stranger.id));
+    if (conversation && store.hasIncoming(conversation, remoteIds)) return undefined;
+    let view: MessageView;
+    if (contact) {
+      view = { ...fields, contactId: contact.id };
+      store.add(view);
+      store.noteIncoming(view.contactId, view.id, remoteIds);
+    } else {
+      // Someone not in the contact list: kept within limits, so that a flood cannot fill the disk.
+      const kept = strangerInbox.receive(mechanism, normalize(mechanism, message.from), fields);
+      if (!kept) return undefined;
+      view = kept.message;
+      store.noteIncoming(view.contactId, view.id, remoteIds);
+      if (kept.listChanged) this.#deps.newPeopleChanged();
+    }
+    events.emit('messages:changed', view);
+    return view;
+  }
+}
