@@ -10,6 +10,9 @@ export type ContactId = string;
 /** What one mechanism says about one address. "offline" means the mechanism knows the address is not there. */
 export type PresenceShow = 'available' | 'away' | 'busy' | 'xa' | 'offline';
 
+/** How reachable each show says a person is, most first: several devices or addresses add up to the best. */
+export const showRank: Readonly<Record<PresenceShow, number>> = { available: 4, away: 3, busy: 2, xa: 1, offline: 0 };
+
 /**
  * The glyph of a contact row, aggregated over every mechanism:
  * - available: reachable right now (green square);

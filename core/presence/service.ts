@@ -2,7 +2,7 @@
 // the person set, such as "In a meeting"), and aggregates it per contact when asked. Kept per
 // (mechanism, address) rather than per contact, so that a contact added, edited or merged while the
 // app runs shows at once what the mechanisms already said of its addresses.
-import type { ContactId, Glyph, MechanismId, PresenceChange, PresenceShow } from '../../shared/domain';
+import { showRank, type ContactId, type Glyph, type MechanismId, type PresenceChange, type PresenceShow } from '../../shared/domain';
 import type { ContactDirectory } from '../contacts/directory';
 import { aggregatePresence } from './aggregate';
 
@@ -11,8 +11,6 @@ interface Said {
   readonly status?: string;
 }
 
-/** Whose words are shown when several addresses have some: the most reachable one's. */
-const rank: Record<PresenceShow, number> = { available: 4, away: 3, busy: 2, xa: 1, offline: 0 };
 /** A status is a line under a name, not a letter: longer ones are cut. */
 export const MAX_STATUS_LENGTH = 200;
 
@@ -67,7 +65,7 @@ export class PresenceService {
     let best: Said | undefined;
     for (const mechanism of this.#contacts().mechanismsOf(contactId)) {
       const said = this.#saidOf(contactId, mechanism);
-      if (said?.status && (!best || rank[said.show] > rank[best.show])) best = said;
+      if (said?.status && (!best || showRank[said.show] > showRank[best.show])) best = said; // the most reachable address's words
     }
     return best?.status;
   }

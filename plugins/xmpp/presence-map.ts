@@ -1,6 +1,6 @@
 // How XMPP presence maps onto Switchboard's presence words, and how several resources add up.
 import jid from '@xmpp/jid';
-import type { PresenceShow } from '../../shared/domain';
+import { showRank, type PresenceShow } from '../../shared/domain';
 
 /** RFC 6121 <show/>: absent or "chat" is available; "dnd" is busy. Anything unknown counts as away. */
 export function showFromXmpp(show: string | null | undefined): PresenceShow {
@@ -17,24 +17,18 @@ export function showFromXmpp(show: string | null | undefined): PresenceShow {
   }
 }
 
-const rank: Record<PresenceShow, number> = { available: 4, away: 3, busy: 2, xa: 1, offline: 0 };
-
-/** A person logged in from several devices is as available as their most available device. */
-export function bestShow(shows: Iterable<PresenceShow>): PresenceShow {
-  let best: PresenceShow = 'offline';
-  for (const show of shows) if (rank[show] > rank[best]) best = show;
-  return best;
-}
-
 /** What one device (resource) says: its show and the words set with it (<status/>). */
 export interface ResourcePresence {
   readonly show: PresenceShow;
   readonly status?: string;
 }
 
-/** The most available device's show, and its words (or, where it set none, the next device's that did). */
+/**
+ * A person logged in from several devices is as available as their most available device; the words
+ * shown are that device's (or, where it set none, the next device's that did).
+ */
 export function bestPresence(devices: Iterable<ResourcePresence>): ResourcePresence {
-  const list = [...devices].sort((a, b) => rank[b.show] - rank[a.show]);
+  const list = [...devices].sort((a, b) => showRank[b.show] - showRank[a.show]);
   const show = list[0]?.show ?? 'offline';
   const status = list.find((d) => d.status)?.status;
   return status ? { show, status } : { show };

@@ -6,7 +6,7 @@ import { PRESENCE_WINDOW_MS, PresenceChanges } from '../../core/presence/changes
 import { MAX_STATUS_LENGTH, PresenceService } from '../../core/presence/service';
 import type { PresenceChange } from '../../shared/domain';
 import jid from '@xmpp/jid';
-import { bareAddress, bestShow, showFromXmpp } from '../../plugins/xmpp/presence-map';
+import { bareAddress, bestPresence, showFromXmpp } from '../../plugins/xmpp/presence-map';
 
 describe('aggregatePresence', () => {
   it.each([
@@ -124,5 +124,13 @@ describe('bareAddress (XMPP)', () => {
   it('keeps something that is no JID matchable rather than throwing', () => {
     expect(bareAddress('')).toBe('');
     expect(bareAddress('/only-a-resource')).toBe('');
+  });
+});
+
+describe('bestPresence (XMPP devices)', () => {
+  it('is the most available device, with its words, or the next words there are', () => {
+    expect(bestPresence([])).toEqual({ show: 'offline' });
+    expect(bestPresence([{ show: 'away', status: 'Out' }, { show: 'available' }])).toEqual({ show: 'available', status: 'Out' });
+    expect(bestPresence([{ show: 'xa', status: 'Asleep' }, { show: 'available', status: 'On the train' }])).toEqual({ show: 'available', status: 'On the train' });
   });
 });
