@@ -207,18 +207,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   // Events go out once per turn, together (shared/wire.ts). Each is written as JSON once, whatever the number of pages.
   const queued = new Map<WebSocket, string[]>();
-  let flushing = false;
-  const flushEvents = () => {
-    flushing = false;
-    for (const [ws, parts] of queued) send(ws, `{"events":[${parts.join(',')}]}`);
-    queued.clear();
-  };
-  /** An answer must not overtake the events raised before it: the page would see them in the wrong order. */
+  /** Sends a page the events queued for it; before an answer too, which must not overtake the events raised before it. */
   const flushEventsOf = (ws: WebSocket) => {
     const parts = queued.get(ws);
     if (!parts) return;
     queued.delete(ws);
     send(ws, `{"events":[${parts.join(',')}]}`);
+  };
+  const flushEvents = () => {
+    for (const ws of [...queued.keys()]) flushEventsOf(ws);
   };
   const unsubscribe = eventNames.map((name) =>
     core.events.on(name, (payload: unknown) => {
@@ -229,14 +226,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         log.error(`the event ${name} could not be written: ${describe(error)}`);
         return;
       }
+      // The first event of a turn schedules the turn's send (nothing was queued before it).
+      if (clients.size && !queued.size) process.nextTick(flushEvents);
       for (const ws of clients) {
         const parts = queued.get(ws);
         if (parts) parts.push(text);
         else queued.set(ws, [text]);
-      }
-      if (!flushing && queued.size) {
-        flushing = true;
-        process.nextTick(flushEvents);
       }
     }),
   );

@@ -77,11 +77,13 @@ describe('browser host', () => {
     const ws = open(ipcUrl(host.token), host.origin);
     await once(ws, 'open');
     const inbox: { id?: number | null; result?: unknown; event?: string; payload?: unknown }[] = [];
+    const arrivals: typeof inbox = []; // everything, in the order it came
     const arrived = new (await import('node:events')).EventEmitter();
     ws.on('message', (data) => {
       // Events come a turn's worth to a frame (shared/wire.ts): each is looked at on its own.
       const frame = JSON.parse(data.toString()) as (typeof inbox)[number] & { events?: (typeof inbox)[number][] };
       inbox.push(...(frame.events ?? [frame]));
+      arrivals.push(...(frame.events ?? [frame]));
       arrived.emit('message');
     });
     const next = async (match: (m: (typeof inbox)[number]) => boolean) => {
@@ -105,7 +107,12 @@ describe('browser host', () => {
 
     // A message nobody can carry: stored, then failed, and the sender is told in plain words.
     ws.send(JSON.stringify({ id: 5, name: 'messages:send', payload: { contactId: 'jane', body: 'are you there?' } }));
-    expect((await next((m) => m.id === 5)).result).toMatchObject({ ok: true, value: { state: 'sending', body: 'are you there?' } });
+    const answer = await next((m) => m.id === 5);
+    expect(answer.result).toMatchObject({ ok: true, value: { state: 'sending', body: 'are you there?' } });
+    // The answer never overtakes the events raised before it: the page has the message before it is told it was kept.
+    const shown = arrivals.findIndex((m) => m.event === 'messages:changed' && (m.payload as { body?: string }).body === 'are you there?');
+    expect(shown, 'the message was told before the answer').toBeGreaterThanOrEqual(0);
+    expect(shown).toBeLessThan(arrivals.indexOf(answer));
     const failedEvent = await next((m) => m.event === 'delivery:failed');
     expect(failedEvent.payload).toMatchObject({ contactId: 'jane', contactName: 'Jane Doe', reason: 'Jane Doe cannot be reached right now: none of the ways to reach them is connected.' });
     expect((await next((m) => m.event === 'messages:changed' && (m.payload as { state: string }).state === 'failed')).payload).toMatchObject({ body: 'are you there?' });
