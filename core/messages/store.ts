@@ -75,8 +75,9 @@ const columns: Record<keyof MessagePatch, string> = {
 
 /**
  * The delivery path's writes share one commit per turn of the event loop (group commit): the
- * messages sent in a turn, the first attempt of each, and the answers that came meanwhile are one
- * synced write. Nothing leaves for a mechanism before it: a send waits on `durable()`. A message
+ * messages sent in a turn and the first attempt of each are one synced write, and nothing leaves for
+ * a mechanism before it (a send waits on `durable()`); answers (acks, receipts, states) share an
+ * unsynced one. The window is told of a change only once it is committed (`afterCommit`). A message
  * received is written at once (after what is gathered), since the server is told we have it.
  */
 export class MessageStore {
@@ -176,7 +177,6 @@ export class MessageStore {
     if (failed) throw failed.error;
   }
 
-
   /** A message received (or any single one): written and committed now, with whatever the turn gathered. */
   add(m: MessageView): void {
     if (this.#batch) this.flush();
@@ -222,11 +222,9 @@ export class MessageStore {
    */
   page(contactId: ContactId, limit: number, before?: { at: number; id: string }): MessageView[] {
     const rows = before
-      ? (this.#db
-          // A row value, so that the index seeks straight to the cursor instead of walking down to it.
-          .prepare('SELECT * FROM messages WHERE contact_id = ? AND (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?')
-          .all(contactId, before.at, before.id, limit) as MessageRow[])
-      : (this.#db.prepare('SELECT * FROM messages WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(contactId, limit) as MessageRow[]);
+      ? // A row value, so that the index seeks straight to the cursor instead of walking down to it.
+        (this.#sql('SELECT * FROM messages WHERE contact_id = ? AND (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?').all(contactId, before.at, before.id, limit) as MessageRow[])
+      : (this.#sql('SELECT * FROM messages WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(contactId, limit) as MessageRow[]);
     return rows.reverse().map(toView);
   }
 

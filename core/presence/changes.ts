@@ -1,7 +1,7 @@
 // Presence changes on their way to the window: the contacts whose glyph or status text changed are
 // gathered and sent as one list of changes at most every 50 ms, each contact once with its presence
-// at sending time. A storm
-// of ten thousand presence stanzas becomes a few small events, never the whole contact list each time.
+// at sending time. A storm of ten thousand presence stanzas becomes a few small events, never the
+// whole contact list each time.
 import type { ContactId, PresenceChange } from '../../shared/domain';
 import { Windowed } from '../windowed';
 

@@ -223,9 +223,8 @@ export async function connectStore(): Promise<void> {
       for (const change of changes) {
         const c = s.contactsById[change.id];
         if (!c || (change.glyph === c.glyph && change.status === c.status)) continue;
-        const { status: _old, ...rest } = c;
         byId ??= { ...s.contactsById };
-        byId[change.id] = { ...rest, glyph: change.glyph, ...(change.status !== undefined && { status: change.status }) };
+        byId[change.id] = { name: c.name, ...change }; // a change is the whole of a contact's presence
       }
       return byId ? { contactsById: byId } : {};
     }),
