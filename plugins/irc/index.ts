@@ -91,7 +91,7 @@ class IrcMechanism implements Mechanism {
     this.#ctx = ctx;
   }
 
-  /** The nick signed in under (an alternative while ours is held), for diagnostics; undefined when not connected. */
+  /** The nick signed in under (an alternative while ours is held); undefined when not connected. Read by the reconnection tests. */
   get nick(): string | undefined {
     return this.#registered ? this.#client?.user.nick : undefined;
   }
