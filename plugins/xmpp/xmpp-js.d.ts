@@ -112,7 +112,7 @@ declare module 'saslmechanisms' {
 declare module '@xmpp/client' {
   import type { Client } from '@xmpp/client-core';
   export { default as xml } from '@xmpp/xml';
-  export function client(options: { service: string; domain: string; username?: string; password?: string; resource?: string }): Client;
+  export function client(options: { service: string; domain: string; username?: string; password?: string; resource?: string; /** ms a stream has to open; xmpp.js's default is 2,000 */ timeout?: number }): Client;
 }
 declare module 'sasl-scram-sha-1/lib/bitops.js' {
   /** The library's helpers, looked up at each use: Hi is its PBKDF2 (plugins/xmpp/scram.ts replaces it). */

@@ -11,7 +11,7 @@ import type { Handlers } from '../../core/ipc/handlers';
 import { MessageStore } from '../../core/messages/store';
 import { aggregatePresence } from '../../core/presence/aggregate';
 import { openDatabase } from '../../core/storage/database';
-import { benchPresenceStorm } from './presence-storm';
+import { benchPresenceStorm, type StormFigures } from './presence-storm';
 import { benchSendPath } from './send-path';
 import type { MessageView, PresenceShow } from '../../shared/domain';
 
@@ -102,7 +102,15 @@ else await benchSendPath();
 if (!fs.existsSync('/usr/bin/prosody') || !fs.existsSync('dist/host/main.js') || !fs.existsSync('/usr/bin/chromium')) {
   console.log('\nPresence storm: skipped, it needs Prosody, Chromium (/usr/bin/chromium) and the built host.');
 } else {
-  const s = await benchPresenceStorm(Number(process.env.BENCH_STORM_PEOPLE ?? 10_000));
+  try {
+    printStorm(await benchPresenceStorm(Number(process.env.BENCH_STORM_PEOPLE ?? 10_000)));
+  } catch (error) {
+    console.log(`\nPresence storm: could not run (${error instanceof Error ? error.message || error.name : String(error)}).`);
+    process.exitCode = 1;
+  }
+}
+
+function printStorm(s: StormFigures): void {
   console.log(`\nPresence storm: ${s.people.toLocaleString('en')} people come online at once (an XMPP component plays them), the page open in Chromium`);
   console.log(`${'every glyph right in the page, painted'.padEnd(52)} ${s.paintedMs.toFixed(0).padStart(9)} ms`);
   console.log(`${'the same storm received by a raw @xmpp/client'.padEnd(52)} ${s.rawMs.toFixed(0).padStart(9)} ms   → ${(s.paintedMs / s.rawMs).toFixed(2)}× raw`);

@@ -16,6 +16,7 @@ import { startHostProcess } from '../../test/harness/host-process';
 import { startProsody } from '../../test/harness/prosody';
 import { writeRoster } from '../../test/harness/roster';
 import { connectDrillIpc } from '../drill/ipc';
+import { OPEN_TIMEOUT_MS } from '../../test/harness/peer';
 
 const rssMb = (pid: number | undefined): number => {
   const status = pid ? fs.readFileSync(`/proc/${pid}/status`, 'utf8') : '';
@@ -54,7 +55,7 @@ export async function benchPresenceStorm(people = 10_000): Promise<StormFigures>
 
     // The raw figure: a stock client receives the storm; time until the last presence arrived.
     const [rawUser] = rawAccount.jid.split('@');
-    const raw = client({ service: server.service, domain: server.domain, username: rawUser, password: rawAccount.password, resource: 'bench' });
+    const raw = client({ service: server.service, domain: server.domain, username: rawUser, password: rawAccount.password, resource: 'bench', timeout: OPEN_TIMEOUT_MS });
     raw.on('error', () => undefined);
     await raw.start();
     cleanups.push(() => raw.stop().catch(() => undefined));

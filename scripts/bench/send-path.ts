@@ -12,6 +12,7 @@ import { startProsody } from '../../test/harness/prosody';
 import { ArrivalLog } from '../drill/arrivals';
 import { connectDrillIpc } from '../drill/ipc';
 import { startXmppDrillPeer } from '../drill/xmpp-peer';
+import { OPEN_TIMEOUT_MS } from '../../test/harness/peer';
 
 const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
@@ -59,7 +60,7 @@ export async function benchSendPath(rounds = 1000, burst = 500): Promise<void> {
     }
 
     const [username] = rawAccount.jid.split('@');
-    const raw = client({ service: server.service, domain: server.domain, username, password: rawAccount.password, resource: 'bench' });
+    const raw = client({ service: server.service, domain: server.domain, username, password: rawAccount.password, resource: 'bench', timeout: OPEN_TIMEOUT_MS });
     raw.on('error', () => undefined);
     await raw.start();
     cleanups.push(() => raw.stop());

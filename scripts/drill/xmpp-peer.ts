@@ -5,6 +5,7 @@
 // socket when it was killed would count as lost although the server kept it for the person.
 import { client, xml } from '@xmpp/client';
 import type { Arrival, ArrivalLog } from './arrivals';
+import { OPEN_TIMEOUT_MS } from '../../test/harness/peer';
 
 interface Element {
   attrs: Record<string, string | undefined>;
@@ -26,7 +27,7 @@ const NS_RSM = 'http://jabber.org/protocol/rsm';
 export async function startXmppDrillPeer(options: { service: string; domain: string; jid: string; password: string }, log: ArrivalLog): Promise<XmppDrillPeer> {
   const [username] = options.jid.split('@');
   const bare = options.jid.toLowerCase();
-  const xmpp = client({ service: options.service, domain: options.domain, username, password: options.password, resource: 'drill-peer' });
+  const xmpp = client({ service: options.service, domain: options.domain, username, password: options.password, resource: 'drill-peer', timeout: OPEN_TIMEOUT_MS });
   xmpp.on('error', () => undefined); // the server restart drops it; the reconnect module brings it back
   // Without stream management, as test/harness/peer.ts explains (@xmpp/client 0.14 miscounts handled
   // stanzas). The peer's own link never goes through the cutting proxy; the archive covers restarts.

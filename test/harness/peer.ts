@@ -4,6 +4,9 @@ import { client, xml } from '@xmpp/client';
 import { EventEmitter, once } from 'node:events';
 import { firstMatch } from './wait';
 
+/** xmpp.js gives a stream 2 s to open; Prosody on a loaded 2-core machine can take longer (every stock client of the tests, drill and bench). */
+export const OPEN_TIMEOUT_MS = 10_000;
+
 export interface Peer {
   readonly jid: string;
   /** Sets the client's show, with the words a person types beside it ("In a meeting") when given. */
@@ -38,7 +41,7 @@ interface XmppStanza {
 /** `resource` names the device (default "peer"): a second device of the same person gets another. */
 export async function startPeer(options: { service: string; domain: string; jid: string; password: string; resource?: string }): Promise<Peer> {
   const [username] = options.jid.split('@');
-  const xmpp = client({ service: options.service, domain: options.domain, username, password: options.password, resource: options.resource ?? 'peer' });
+  const xmpp = client({ service: options.service, domain: options.domain, username, password: options.password, resource: options.resource ?? 'peer', timeout: OPEN_TIMEOUT_MS });
   const received: { from: string; body: string; originId?: string; id?: string }[] = [];
   const state = { receipts: false };
   const arrivals = new EventEmitter();
