@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { NEW_PEOPLE_SHOWN, type MechanismId, type MessageView, type NewPeopleView, type StrangerView } from '../../shared/domain';
 import type { Logger } from '../../shared/mechanism';
 import type { MessageStore } from '../messages/store';
-import type { Db } from '../storage/database';
+import { preparedStatements, type Db } from '../storage/database';
+import type { Statement } from 'better-sqlite3';
 
 /** How much people not in the contact list can make Switchboard keep, and how fast: tune here only. */
 export interface StrangerLimits {
@@ -62,11 +63,11 @@ const toStranger = (r: Row): Stranger => ({
 });
 
 export class StrangerStore {
-  readonly #db: Db;
+  readonly #sql: (sql: string) => Statement;
   readonly #limits: StrangerLimits;
 
   constructor(db: Db, limits: StrangerLimits = strangerLimits) {
-    this.#db = db;
+    this.#sql = preparedStatements(db);
     this.#limits = limits;
   }
 
@@ -78,49 +79,49 @@ export class StrangerStore {
     const existing = this.find(mechanism, address);
     if (existing) {
       if (existing.suggested) {
-        this.#db.prepare('UPDATE strangers SET suggested = 0, first_message = ?, at = ? WHERE id = ?').run(firstMessage.slice(0, 500), Date.now(), existing.id);
+        this.#sql('UPDATE strangers SET suggested = 0, first_message = ?, at = ? WHERE id = ?').run(firstMessage.slice(0, 500), Date.now(), existing.id);
         return { stranger: this.get(existing.id)!, isNew: true, dropped: this.#dropLongestWaiting(existing.id) };
       }
       return { stranger: existing, isNew: false, dropped: [] };
     }
     const id = randomUUID();
-    this.#db.prepare('INSERT INTO strangers (id, mechanism, address, first_message, at) VALUES (?, ?, ?, ?, ?)').run(id, mechanism, address, firstMessage.slice(0, 500), Date.now());
+    this.#sql('INSERT INTO strangers (id, mechanism, address, first_message, at) VALUES (?, ?, ?, ?, ?)').run(id, mechanism, address, firstMessage.slice(0, 500), Date.now());
     return { stranger: this.get(id)!, isNew: true, dropped: this.#dropLongestWaiting(id) };
   }
 
   find(mechanism: MechanismId, address: string): Stranger | undefined {
-    const row = this.#db.prepare('SELECT * FROM strangers WHERE mechanism = ? AND address = ?').get(mechanism, address) as Row | undefined;
+    const row = this.#sql('SELECT * FROM strangers WHERE mechanism = ? AND address = ?').get(mechanism, address) as Row | undefined;
     return row && toStranger(row);
   }
 
   /** Beyond the limit of people waiting, those who wrote longest ago go; never `newcomer`, and never suggestions. */
   #dropLongestWaiting(newcomer: string): string[] {
     const ids = (
-      this.#db
-        .prepare('SELECT id FROM strangers WHERE ignored = 0 AND suggested = 0 AND id != ? ORDER BY at DESC, rowid DESC LIMIT -1 OFFSET ?')
+      this
+        .#sql('SELECT id FROM strangers WHERE ignored = 0 AND suggested = 0 AND id != ? ORDER BY at DESC, rowid DESC LIMIT -1 OFFSET ?')
         .all(newcomer, Math.max(0, this.#limits.waitingStrangers - 1)) as { id: string }[]
     ).map((r) => r.id);
-    if (ids.length) this.#db.prepare('DELETE FROM strangers WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+    if (ids.length) this.#sql('DELETE FROM strangers WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
     return ids;
   }
 
   /** Offers someone from an account's own contact list, once; returns whether it is new. */
   suggest(mechanism: MechanismId, address: string, name: string | undefined): boolean {
-    const result = this.#db
-      .prepare("INSERT OR IGNORE INTO strangers (id, mechanism, address, first_message, at, suggested, name) VALUES (?, ?, ?, '', ?, 1, ?)")
+    const result = this
+      .#sql("INSERT OR IGNORE INTO strangers (id, mechanism, address, first_message, at, suggested, name) VALUES (?, ?, ?, '', ?, 1, ?)")
       .run(randomUUID(), mechanism, address, Date.now(), name?.slice(0, 200) ?? null);
     return result.changes > 0;
   }
 
   get(id: string): Stranger | undefined {
-    const row = this.#db.prepare('SELECT * FROM strangers WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#sql('SELECT * FROM strangers WHERE id = ?').get(id) as Row | undefined;
     return row && toStranger(row);
   }
 
   /** The first `limit` of those waiting (people who wrote, newest first, then those offered), and how many wait in all. */
   pending(limit = NEW_PEOPLE_SHOWN): NewPeopleView {
-    const rows = this.#db.prepare('SELECT * FROM strangers WHERE ignored = 0 ORDER BY suggested, (CASE WHEN suggested = 0 THEN -at ELSE at END), (CASE WHEN suggested = 0 THEN -rowid ELSE rowid END) LIMIT ?').all(limit) as Row[];
-    const { total } = this.#db.prepare('SELECT COUNT(*) AS total FROM strangers WHERE ignored = 0').get() as { total: number };
+    const rows = this.#sql('SELECT * FROM strangers WHERE ignored = 0 ORDER BY suggested, (CASE WHEN suggested = 0 THEN -at ELSE at END), (CASE WHEN suggested = 0 THEN -rowid ELSE rowid END) LIMIT ?').all(limit) as Row[];
+    const { total } = this.#sql('SELECT COUNT(*) AS total FROM strangers WHERE ignored = 0').get() as { total: number };
     const people = rows.map((r): StrangerView => {
       const { mechanism: _m, ignored: _i, ...view } = toStranger(r);
       return view;
@@ -130,15 +131,15 @@ export class StrangerStore {
 
   /** The conversations where the messages of everyone waiting are kept. */
   waitingConversations(): string[] {
-    return (this.#db.prepare('SELECT id FROM strangers WHERE ignored = 0').all() as { id: string }[]).map((r) => strangerConversation(r.id));
+    return (this.#sql('SELECT id FROM strangers WHERE ignored = 0').all() as { id: string }[]).map((r) => strangerConversation(r.id));
   }
 
   ignore(id: string): void {
-    this.#db.prepare('UPDATE strangers SET ignored = 1 WHERE id = ?').run(id);
+    this.#sql('UPDATE strangers SET ignored = 1 WHERE id = ?').run(id);
   }
 
   remove(id: string): void {
-    this.#db.prepare('DELETE FROM strangers WHERE id = ?').run(id);
+    this.#sql('DELETE FROM strangers WHERE id = ?').run(id);
   }
 }
 

@@ -1,7 +1,7 @@
 // The message store: history, the outbox (outgoing messages still being delivered) and every attempt,
 // in SQLite. A message is written here before any mechanism is asked to send it.
 import type { AttemptView, ContactId, MechanismId, MessageView } from '../../shared/domain';
-import type { Db } from '../storage/database';
+import { preparedStatements, type Db } from '../storage/database';
 import type { Statement } from 'better-sqlite3';
 
 export type MessagePatch = Partial<Pick<MessageView, 'state' | 'failure' | 'manager' | 'configuration' | 'expiresAt'>>;
@@ -82,7 +82,8 @@ const columns: Record<keyof MessagePatch, string> = {
  */
 export class MessageStore {
   readonly #db: Db;
-  readonly #statements = new Map<string, Statement>();
+  /** Prepared once: parsing the same SQL for every message cost more than running it. */
+  readonly #sql: (sql: string) => Statement;
   /** The transaction this store opened and commits at the end of the turn, if one is open. */
   #batch:
     | {
@@ -96,13 +97,7 @@ export class MessageStore {
 
   constructor(db: Db) {
     this.#db = db;
-  }
-
-  /** Prepared once: parsing the same SQL for every message cost more than running it. */
-  #sql(text: string): Statement {
-    let statement = this.#statements.get(text);
-    if (!statement) this.#statements.set(text, (statement = this.#db.prepare(text)));
-    return statement;
+    this.#sql = preparedStatements(db);
   }
 
   /**
@@ -212,7 +207,7 @@ export class MessageStore {
   }
 
   list(contactId: ContactId): MessageView[] {
-    return (this.#db.prepare('SELECT * FROM messages WHERE contact_id = ? ORDER BY at, rowid').all(contactId) as MessageRow[]).map(toView);
+    return (this.#sql('SELECT * FROM messages WHERE contact_id = ? ORDER BY at, rowid').all(contactId) as MessageRow[]).map(toView);
   }
 
   /**
@@ -230,7 +225,7 @@ export class MessageStore {
 
   /** The outbox: outgoing messages whose delivery has not ended. */
   unfinished(): MessageView[] {
-    return (this.#db.prepare("SELECT * FROM messages WHERE direction = 'out' AND state IN ('sending', 'waiting') ORDER BY at").all() as MessageRow[]).map(toView);
+    return (this.#sql("SELECT * FROM messages WHERE direction = 'out' AND state IN ('sending', 'waiting') ORDER BY at").all() as MessageRow[]).map(toView);
   }
 
   /** The messages sent to a contact after their last message before `at`: the ones a reply at `at` answers. */
@@ -246,31 +241,31 @@ export class MessageStore {
   }
 
   recentOutgoing(limit: number): MessageView[] {
-    return (this.#db.prepare("SELECT * FROM messages WHERE direction = 'out' ORDER BY at DESC, rowid DESC LIMIT ?").all(limit) as MessageRow[]).map(toView);
+    return (this.#sql("SELECT * FROM messages WHERE direction = 'out' ORDER BY at DESC, rowid DESC LIMIT ?").all(limit) as MessageRow[]).map(toView);
   }
 
   moveContact(from: ContactId, to: ContactId): void {
-    this.#db.prepare('UPDATE messages SET contact_id = ? WHERE contact_id = ?').run(to, from);
+    this.#sql('UPDATE messages SET contact_id = ? WHERE contact_id = ?').run(to, from);
     // An id the conversation already has stays with its first message.
-    this.#db.prepare('UPDATE OR IGNORE incoming_ids SET contact_id = ? WHERE contact_id = ?').run(to, from);
-    this.#db.prepare('DELETE FROM incoming_ids WHERE contact_id = ?').run(from);
+    this.#sql('UPDATE OR IGNORE incoming_ids SET contact_id = ? WHERE contact_id = ?').run(to, from);
+    this.#sql('DELETE FROM incoming_ids WHERE contact_id = ?').run(from);
   }
 
   /** Whether a received message in this conversation already carries one of these remote ids. */
   hasIncoming(contactId: ContactId, remoteIds: readonly string[]): boolean {
     if (!remoteIds.length) return false;
-    const row = this.#db.prepare('SELECT 1 FROM incoming_ids WHERE contact_id = ? AND remote_id IN (SELECT value FROM json_each(?)) LIMIT 1').get(contactId, JSON.stringify(remoteIds));
+    const row = this.#sql('SELECT 1 FROM incoming_ids WHERE contact_id = ? AND remote_id IN (SELECT value FROM json_each(?)) LIMIT 1').get(contactId, JSON.stringify(remoteIds));
     return row !== undefined;
   }
 
   /** Records the remote ids a received (and stored) message came with. */
   noteIncoming(contactId: ContactId, messageId: string, remoteIds: readonly string[]): void {
-    const insert = this.#db.prepare('INSERT OR IGNORE INTO incoming_ids (contact_id, remote_id, message_id) VALUES (?, ?, ?)');
+    const insert = this.#sql('INSERT OR IGNORE INTO incoming_ids (contact_id, remote_id, message_id) VALUES (?, ?, ?)');
     for (const remoteId of remoteIds) insert.run(contactId, remoteId, messageId);
   }
 
   deleteContactMessages(contactId: ContactId): void {
-    this.#db.prepare('DELETE FROM messages WHERE contact_id = ?').run(contactId);
+    this.#sql('DELETE FROM messages WHERE contact_id = ?').run(contactId);
   }
 
   /** Keeps only the newest `keep` messages of these conversations taken together; returns how many went. */

@@ -96,3 +96,16 @@ export function migrate(db: Db): void {
     })();
   }
 }
+
+/**
+ * Statements prepared once per database and SQL text: parsing the same SQL for every message or every
+ * stranger cost more than running it.
+ */
+export function preparedStatements(db: Db): (sql: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+}
