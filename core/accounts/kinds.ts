@@ -1,0 +1,54 @@
+// The kinds of account installed (the mechanism plugins) and which kind each started account is.
+// Addresses are normalized by the plugin of the account they are on, so that the same person is one
+// key in the contact directory; an account not started yet has only its address trimmed.
+import type { AccountKindView, MechanismId } from '../../shared/domain';
+import type { MechanismPlugin } from '../../shared/mechanism';
+
+/** Accounts name their plugin with `plugin`, or by being keyed by the plugin's name. */
+export function accountPlugin(id: MechanismId, account: unknown): { plugin: string; account: Record<string, unknown> } {
+  const record = account && typeof account === 'object' ? (account as Record<string, unknown>) : {};
+  if (Object.hasOwn(record, 'plugin')) {
+    const { plugin, ...rest } = record;
+    return { plugin: String(plugin), account: rest };
+  }
+  return { plugin: id, account: record };
+}
+
+export class MechanismKinds {
+  readonly #installed: ReadonlyMap<string, MechanismPlugin>;
+  /** The plugin of each account started. */
+  readonly #ofAccount = new Map<MechanismId, MechanismPlugin>();
+
+  constructor(plugins: readonly MechanismPlugin[]) {
+    this.#installed = new Map(plugins.map((p) => [p.id, p]));
+  }
+
+  /** The installed plugin of a kind. */
+  kind(kind: string): MechanismPlugin | undefined {
+    return this.#installed.get(kind);
+  }
+
+  views(): AccountKindView[] {
+    return [...this.#installed.values()].map((p) => ({ kind: p.id, name: p.displayName, fields: p.accountFields }));
+  }
+
+  /** The plugin an account's settings name, whether it is started or not. */
+  kindOfAccount(id: MechanismId, raw: unknown): MechanismPlugin | undefined {
+    return this.#installed.get(accountPlugin(id, raw).plugin);
+  }
+
+  /** The plugin of a started account. */
+  of(mechanism: MechanismId): MechanismPlugin | undefined {
+    return this.#ofAccount.get(mechanism);
+  }
+
+  started(mechanism: MechanismId, plugin: MechanismPlugin): void {
+    this.#ofAccount.set(mechanism, plugin);
+  }
+
+  stopped(mechanism: MechanismId): void {
+    this.#ofAccount.delete(mechanism);
+  }
+
+  readonly normalize = (mechanism: MechanismId, address: string): string => this.#ofAccount.get(mechanism)?.normalizeAddress(address) ?? address.trim();
+}

@@ -1,0 +1,132 @@
+// The user's accounts: each started as its kind's mechanism with its secrets opened, saved from the
+// settings screen's form (secrets sealed by the keychain where there is one), and removed. An account
+// that cannot be used is a problem the window names, and the others go on.
+import type { MechanismId, MechanismView } from '../../shared/domain';
+import type { Logger } from '../../shared/mechanism';
+import { InvalidInputError, NotFoundError } from '../ipc/handlers';
+import type { MechanismRegistry } from '../mechanisms/registry';
+import { accountFromForm } from '../settings/account-form';
+import type { SettingsRepository } from '../settings/repository';
+import { hasPlainSecret, hasStoredSecret, sealAccount, unsealAccount, type SecretStore } from '../settings/secrets';
+import { accountPlugin, type MechanismKinds } from './kinds';
+
+export interface AccountServiceOptions {
+  readonly kinds: MechanismKinds;
+  readonly settings: SettingsRepository;
+  readonly registry: MechanismRegistry;
+  readonly secrets: SecretStore;
+  /** Sets or clears the problem the window shows for a key. */
+  readonly setProblem: (key: string, text: string | undefined) => void;
+  /** The addresses the contacts have on a mechanism, normalized (read by the mechanism when it connects). */
+  readonly addressesOn: (mechanism: MechanismId) => readonly string[];
+  /** An account started: its contacts' addresses are now spelled as its plugin spells them. */
+  readonly started: (mechanism: MechanismId) => void;
+  readonly log: Logger;
+}
+
+export class AccountService {
+  readonly #o: AccountServiceOptions;
+
+  constructor(options: AccountServiceOptions) {
+    this.#o = options;
+  }
+
+  /** The accounts of the settings that are started (those whose kind is installed and whose secrets open). */
+  startedIds(): MechanismId[] {
+    return Object.keys(this.#o.settings.current.accounts).filter((id) => this.#o.kinds.of(id) !== undefined);
+  }
+
+  /** Starts every account of the settings, sealing first any password found in clear where a keychain exists. */
+  startAll(): void {
+    this.#sealPlainSecrets();
+    for (const [id, raw] of Object.entries(this.#o.settings.current.accounts)) this.#start(id, raw);
+  }
+
+  /** Whether the settings hold any password, in clear or sealed. */
+  hasStoredSecrets(): boolean {
+    return Object.entries(this.#o.settings.current.accounts).some(([id, raw]) => {
+      const fields = this.#o.kinds.kindOfAccount(id, raw)?.accountFields;
+      return fields !== undefined && hasStoredSecret(accountPlugin(id, raw).account, fields);
+    });
+  }
+
+  /** Saves an account from the form, checks it as far as can be without connecting, and (re)starts it. */
+  async save(id: MechanismId, kind: string, values: Readonly<Record<string, unknown>>): Promise<MechanismView[]> {
+    const { kinds, settings, secrets, registry } = this.#o;
+    const plugin = kinds.kind(kind);
+    if (!plugin) throw new NotFoundError(`There is no kind of account called "${kind}".`);
+    const accounts = settings.current.accounts;
+    const previous = accountPlugin(id, Object.hasOwn(accounts, id) ? accounts[id] : undefined);
+    const notSaved = (why: readonly string[]) => new InvalidInputError(`The ${plugin.displayName} account "${id}" was not saved: ${why.join('; ')}.`);
+    // An empty secret keeps the saved one, unless where it would be sent changed.
+    const { account, problems: refused } = accountFromForm(plugin.accountFields, values, previous.plugin === kind ? previous.account : {});
+    if (refused.length) throw notSaved(refused);
+    let open: Record<string, unknown>;
+    try {
+      open = unsealAccount(account, plugin.accountFields, secrets);
+    } catch (error) {
+      throw notSaved([(error as Error).message]);
+    }
+    const problems = plugin.validateAccount(open);
+    if (problems.length) throw notSaved(problems);
+    // The files it names (a CA file) are read now, so that a FIFO or a huge file is refused before it is saved.
+    const unreadable = (await plugin.checkAccountFiles?.(open)) ?? [];
+    if (unreadable.length) throw notSaved(unreadable);
+    const stored = { plugin: kind, ...sealAccount(account, plugin.accountFields, secrets) };
+    settings.write({ ...settings.current, accounts: { ...settings.current.accounts, [id]: stored } });
+    await registry.remove(id);
+    this.#start(id, stored);
+    return registry.views();
+  }
+
+  async remove(id: MechanismId): Promise<MechanismView[]> {
+    const { settings, registry, kinds } = this.#o;
+    if (!Object.hasOwn(settings.current.accounts, id)) throw new NotFoundError(`There is no account "${id}".`);
+    const { [id]: _removed, ...accounts } = settings.current.accounts;
+    settings.write({ ...settings.current, accounts });
+    await registry.remove(id);
+    kinds.stopped(id);
+    return registry.views();
+  }
+
+  /** Starts the mechanism of one account, with its secrets opened. */
+  #start(id: MechanismId, raw: unknown): void {
+    const { kinds, secrets, setProblem, registry } = this.#o;
+    const { plugin: kind, account } = accountPlugin(id, raw);
+    const plugin = kinds.kind(kind);
+    if (!plugin) {
+      setProblem(`account:${id}`, `The settings name an account "${id}" of kind "${kind}", but no such mechanism is installed.`);
+      return;
+    }
+    let open: Record<string, unknown>;
+    try {
+      open = unsealAccount(account, plugin.accountFields, secrets);
+    } catch (error) {
+      setProblem(`account:${id}`, `Your ${plugin.displayName} account "${id}" cannot be used: ${(error as Error).message}.`);
+      return;
+    }
+    setProblem(`account:${id}`, undefined);
+    kinds.started(id, plugin);
+    this.#o.started(id);
+    registry.add(id, plugin, open, () => this.#o.addressesOn(id));
+  }
+
+  /** Where the keychain exists, secrets found in clear in the file are sealed and the file rewritten. */
+  #sealPlainSecrets(): void {
+    const { kinds, settings, secrets, log } = this.#o;
+    if (!secrets.available || !settings.canSave) return;
+    let changed = false;
+    const accounts: Record<string, unknown> = { ...settings.current.accounts };
+    for (const [id, raw] of Object.entries(accounts)) {
+      const { account } = accountPlugin(id, raw);
+      const plugin = kinds.kindOfAccount(id, raw);
+      if (!plugin || !hasPlainSecret(account, plugin.accountFields)) continue;
+      accounts[id] = { ...(raw as object), ...sealAccount(account, plugin.accountFields, secrets) };
+      changed = true;
+    }
+    if (changed) {
+      settings.write({ ...settings.current, accounts });
+      log.info('passwords found in clear in the settings file were sealed with the system keychain');
+    }
+  }
+}
