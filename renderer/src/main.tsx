@@ -2,7 +2,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { connectStore, useStore } from './store';
+import { useStore } from './store';
+import { connectStore } from './store/connect';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
