@@ -13,7 +13,7 @@ import { ContactBook } from './contacts/book';
 import { NewPeople } from './contacts/new-people';
 import { StrangerFloodGate, StrangerInbox, StrangerStore } from './contacts/strangers';
 import { DeliveryManagerStore } from './delivery/managers';
-import { userPluginFolder } from './delivery/plugin-folder';
+import { userPluginFolder, type PluginFolderOptions } from './delivery/plugin-folder';
 import { DeliveryService } from './delivery/service';
 import { recentDeliveries } from './diagnostics';
 import { CoreEvents } from './events';
@@ -40,6 +40,8 @@ export interface CoreOptions {
   readonly notify?: (failure: DeliveryFailure) => void;
   /** The folder power users drop delivery-manager plugins into; default <dataDir>/delivery-managers. */
   readonly userPluginDir?: string;
+  /** How the sandboxes of those plugins are watched (tests shorten the deadlines). */
+  readonly pluginSandbox?: PluginFolderOptions;
   /** How long deliveries wait for mechanisms still connecting (tests shorten it). */
   readonly settleMs?: number;
   /** The OS keychain, where the host has one (Electron's safeStorage); secrets are sealed with it. */
@@ -157,6 +159,7 @@ export function createCore(options: CoreOptions): Core {
     options.deliveryManagers.map((m) => m.id),
     log,
     setProblem,
+    options.pluginSandbox,
   );
 
   const handlers: Handlers = {
@@ -194,9 +197,10 @@ export function createCore(options: CoreOptions): Core {
       delivery.resume();
     },
     async stop() {
-      userPlugins.stop();
-      // Deliveries first: unfinished ones stay in the outbox; then the mechanisms; then the database.
+      // Deliveries first: unfinished ones stay in the outbox; then the plugins' processes; then the
+      // mechanisms; then the database.
       await delivery.stop();
+      await userPlugins.stop();
       await registry.stopAll();
       presenceChanges.flush();
       newPeople.flush();

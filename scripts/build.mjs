@@ -1,6 +1,7 @@
 // One build for everything: Vite bundles the renderer; esbuild bundles the Electron main process,
 // the preload (CommonJS, as the sandbox requires) and the browser host. Output goes to dist/.
 import { build as esbuild } from 'esbuild';
+import fs from 'node:fs';
 import { build as vite } from 'vite';
 
 const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
@@ -11,4 +12,6 @@ await Promise.all([
   esbuild({ ...node, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
   esbuild({ ...node, entryPoints: ['host/main.ts'], outfile: 'dist/host/main.js', format: 'esm', packages: 'external' }),
 ]);
+// The sandbox a user's delivery-manager plugin runs in is started as a file, found beside the bundle.
+for (const dir of ['dist/electron', 'dist/host']) fs.copyFileSync('core/delivery/sandbox/delivery-manager-sandbox.mjs', `${dir}/delivery-manager-sandbox.mjs`);
 console.log('built dist/renderer, dist/electron (main, preload) and dist/host');

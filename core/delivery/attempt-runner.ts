@@ -26,7 +26,8 @@ export const endedBy = (signal: AbortSignal): Ending | undefined => (signal.abor
 export interface Run {
   readonly message: MessageView;
   readonly name: string;
-  readonly choice: DeliveryChoice;
+  /** Changes once if its manager fails: the built-in one then takes the message over. */
+  choice: DeliveryChoice;
   readonly expired: () => boolean;
   readonly signal: AbortSignal;
   readonly over: AbortController;

@@ -12,7 +12,7 @@
 // the end of the delivery, and at once on stop().
 import { randomUUID } from 'node:crypto';
 import type { ContactId, DeliveryFailure, DeliveryPrompt, MechanismId, MessageState, MessageView, Priority } from '../../shared/domain';
-import type { DeliveryJob, DeliveryResult } from '../../shared/delivery';
+import type { DeliveryJob, DeliveryManagerPlugin, DeliveryResult } from '../../shared/delivery';
 import type { Logger } from '../../shared/mechanism';
 import type { Settings } from '../../shared/settings';
 import { Backoff } from '../../shared/backoff';
@@ -32,6 +32,9 @@ import { AttemptRunner, endedBy, UNANSWERED, type Ending, type Run } from './att
 import { PromptBroker } from './prompt-broker';
 import { ReceiptWaiter } from './receipt-waiter';
 import { nextChange, nothingToWaitFor, waitable, type Waitable } from './waiting';
+
+/** The manager that takes a message over when its own fails: built in, in-process, always there. */
+export const FALLBACK_MANAGER = 'sequential';
 
 export interface DeliveryDeps {
   readonly contacts: () => ContactDirectory;
@@ -288,7 +291,7 @@ export class DeliveryService {
       await registry.settled(starting, this.#deps.settleMs ?? 15_000, signal);
       for (;;) {
         if (endedBy(signal) === 'stopped') return; // nothing more is tried: it stays in the outbox as it is
-        let result = signal.aborted || expired() ? undefined : await this.#round(run, plugin);
+        let result = signal.aborted || expired() ? undefined : await this.#round(run, managers.get(run.choice.manager) ?? plugin);
         const ending = endedBy(signal);
         // Stopping is no outcome: short of delivered, the message stays in the outbox as it is.
         if (ending === 'stopped' && result?.outcome !== 'delivered') return;
@@ -316,8 +319,14 @@ export class DeliveryService {
     try {
       const managed = Promise.resolve()
         .then(() => plugin.create().deliver(job))
+        .catch((error: unknown): DeliveryResult | Promise<DeliveryResult> => {
+          const why = error instanceof Error ? error.message : String(error);
+          this.#deps.log.error(`delivery manager ${run.choice.manager} failed on ${run.message.id}: ${why}`);
+          const fallback = this.#fallBack(run, plugin, why);
+          return fallback ? fallback.create().deliver(this.#job(run)) : { outcome: 'failed', tried: 1 };
+        })
         .catch((error: unknown): DeliveryResult => {
-          this.#deps.log.error(`delivery manager ${run.choice.manager} failed on ${run.message.id}: ${error instanceof Error ? error.message : String(error)}`);
+          this.#deps.log.error(`the built-in delivery manager failed on ${run.message.id}: ${error instanceof Error ? error.message : String(error)}`);
           return { outcome: 'failed', tried: 1 };
         });
       // Expiry (or stopping, a cancel, proof of delivery) ends the round whatever the manager is doing: a hung plugin cannot hold it.
@@ -326,6 +335,30 @@ export class DeliveryService {
     } finally {
       offEnded();
     }
+  }
+
+  /**
+   * A manager that failed (threw, crashed, stopped answering, left the message idle) hands the message
+   * to the built-in sequential manager at once, for the rest of its delivery; the diagnostics say why.
+   * Undefined when the one that failed is the built-in one itself.
+   */
+  #fallBack(run: Run, failed: DeliveryManagerPlugin, why: string): DeliveryManagerPlugin | undefined {
+    const { managers, store } = this.#deps;
+    const fallback = managers.get(FALLBACK_MANAGER);
+    if (!fallback || failed.id === FALLBACK_MANAGER || run.signal.aborted) return undefined;
+    this.#attempts.changed(
+      store.beginAttempt({
+        messageId: run.message.id,
+        manager: run.choice.manager,
+        configuration: run.choice.configuration.name,
+        mechanism: '',
+        outcome: 'failed',
+        detail: `${why}; the built-in delivery manager took the message over`,
+      }),
+    );
+    run.choice = { ...run.choice, manager: FALLBACK_MANAGER };
+    store.update(run.message.id, { manager: FALLBACK_MANAGER });
+    return fallback;
   }
 
   /**

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core } from '../../core/app';
+import type { PluginFolderOptions } from '../../core/delivery/plugin-folder';
 import { dispatch } from '../../core/ipc/dispatch';
 import { confSettingsBackend } from '../../core/settings/conf-backend';
 import type { SecretStore } from '../../core/settings/secrets';
@@ -30,7 +31,7 @@ export interface CoreHarness {
   stop(): Promise<void>;
 }
 
-export function startCore(settings: SettingsInput, options: { dir?: string; settleMs?: number; secrets?: SecretStore } = {}): CoreHarness {
+export function startCore(settings: SettingsInput, options: { dir?: string; settleMs?: number; secrets?: SecretStore; pluginSandbox?: PluginFolderOptions } = {}): CoreHarness {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sb-core-'));
   fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
   const logs: string[] = [];
@@ -47,6 +48,7 @@ export function startCore(settings: SettingsInput, options: { dir?: string; sett
     notify: (failure) => void notified.push(failure),
     settleMs: options.settleMs ?? 10_000,
     ...(options.secrets && { secrets: options.secrets }),
+    ...(options.pluginSandbox && { pluginSandbox: options.pluginSandbox }),
   });
   for (const name of eventNames) {
     core.events.on(name, (payload: unknown) => {
