@@ -48,6 +48,17 @@ export async function benchSendPath(rounds = 1000, burst = 500): Promise<void> {
       contacts: [{ id: 'peer', name: 'Peer', addresses: { im: peerAccount.jid } }],
     };
     fs.writeFileSync(path.join(configDir, 'settings.json'), JSON.stringify(settings), { mode: 0o600 });
+    // A user's delivery manager doing what the built-in sequential one does, run in its sandbox.
+    const pluginDir = path.join(configDir, 'delivery-managers', 'first-way');
+    fs.mkdirSync(pluginDir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(pluginDir, 'manifest.json'), JSON.stringify({ name: 'first-way', kind: 'delivery-manager', displayName: 'First way', entry: 'index.mjs', apiVersion: 1 }));
+    fs.writeFileSync(
+      path.join(pluginDir, 'index.mjs'),
+      `export default () => ({ create: () => ({ async deliver(job) {
+         for (const step of job.policy()) if ((await job.attempt(step)).ok) return { outcome: 'delivered', mechanism: step.mechanism };
+         return { outcome: 'failed', tried: job.policy().length };
+       } }) });`,
+    );
     const host = await startHostProcess(configDir);
     cleanups.push(() => host.kill('SIGTERM'));
     const ipc = await connectDrillIpc(host);
@@ -108,12 +119,29 @@ export async function benchSendPath(rounds = 1000, burst = 500): Promise<void> {
     await reached(bodies('burst raw'));
     const burstDirect = (burst / (performance.now() - start)) * 1000;
 
+    // The same burst through the sandboxed plugin, then again through the built-in manager in-process.
+    while (!(await ipc.call('delivery:managers', {})).some((m) => m.id === 'first-way')) {
+      if (Date.now() > deadline + 30_000) throw new Error('the sandboxed delivery manager did not load');
+      await new Promise<void>((resolve) => ipc.on('delivery:managersChanged', () => resolve()));
+    }
+    start = performance.now();
+    await Promise.all(bodies('burst sandboxed').map((body) => ipc.call('messages:send', { contactId: 'peer', body, manager: 'first-way' })));
+    await reached(bodies('burst sandboxed'));
+    const burstSandboxed = (burst / (performance.now() - start)) * 1000;
+    start = performance.now();
+    await Promise.all(bodies('burst in-process').map((body) => ipc.call('messages:send', { contactId: 'peer', body, manager: 'sequential' })));
+    await reached(bodies('burst in-process'));
+    const burstInProcess = (burst / (performance.now() - start)) * 1000;
+
     const ms = (v: number) => `${v.toFixed(2)} ms`;
     console.log(`\nSend path on a real Prosody (Nagle off), ${rounds} interleaved rounds to a real peer (send until the peer's client has it):`);
     console.log(`  through Switchboard   p50 ${ms(quantile(through, 0.5))}   p95 ${ms(quantile(through, 0.95))}`);
     console.log(`  raw @xmpp/client      p50 ${ms(quantile(direct, 0.5))}   p95 ${ms(quantile(direct, 0.95))}`);
     console.log(`  → p50 ${(quantile(through, 0.5) / quantile(direct, 0.5)).toFixed(1)}× raw, p95 ${(quantile(through, 0.95) / quantile(direct, 0.95)).toFixed(1)}× raw`);
     console.log(`Burst of ${burst} until the last arrives: through Switchboard ${burstThrough.toFixed(0)}/s, raw ${burstDirect.toFixed(0)}/s → ${(burstThrough / burstDirect).toFixed(2)}× raw`);
+    console.log(
+      `Burst of ${burst} through a sandboxed delivery-manager plugin ${burstSandboxed.toFixed(0)}/s, through the built-in one in-process ${burstInProcess.toFixed(0)}/s → ${(burstSandboxed / burstInProcess).toFixed(2)}× in-process`,
+    );
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
