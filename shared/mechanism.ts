@@ -53,6 +53,11 @@ export interface IncomingMessage {
   readonly id?: string;
   /** The id the account's own server gave it (XMPP's stanza-id stamped by our account): the same on each copy that server hands out. */
   readonly serverId?: string;
+  /**
+   * The user wrote it, on another of their devices (XMPP message carbons): `from` is then the person
+   * it was written to, and it shows as sent in their conversation.
+   */
+  readonly fromOwnDevice?: boolean;
 }
 
 export interface Logger {

@@ -45,8 +45,9 @@ export class Inbox {
     const body = String(message.body).slice(0, MAX_INCOMING_BODY);
     if (!body.trim()) return undefined;
     const [contact] = contacts().byAddress(mechanism, message.from);
-    const fields = { id: randomUUID(), direction: 'in', body, state: 'received', at: Date.now(), priority: 'normal' } as const;
     const remoteIds = incomingIds(mechanism, message);
+    if (message.fromOwnDevice) return contact ? this.#writtenElsewhere(mechanism, contact.id, body, remoteIds) : undefined;
+    const fields = { id: randomUUID(), direction: 'in', body, state: 'received', at: Date.now(), priority: 'normal' } as const;
     const stranger = contact ? undefined : strangers.find(mechanism, normalize(mechanism, message.from));
     const conversation = contact?.id ?? (stranger && strangerConversation(stranger.id));
     if (conversation && store.hasIncoming(conversation, remoteIds)) return undefined;
@@ -66,4 +67,23 @@ export class Inbox {
     events.emit('messages:changed', view);
     return view;
   }
+
+  /**
+   * What the user wrote to a contact on another of their devices: shown as sent in the conversation,
+   * once; only the diagnostics say it was written elsewhere (an attempt of no manager, on that
+   * mechanism). Written to someone not in the contacts, it is left to that device.
+   */
+  #writtenElsewhere(mechanism: MechanismId, contactId: string, body: string, remoteIds: readonly string[]): MessageView | undefined {
+    const { store, events } = this.#deps;
+    if (store.hasIncoming(contactId, remoteIds)) return undefined;
+    const view: MessageView = { id: randomUUID(), contactId, direction: 'out', body, state: 'sent', at: Date.now(), priority: 'normal' };
+    store.add(view);
+    store.noteIncoming(contactId, view.id, remoteIds);
+    store.beginAttempt({ messageId: view.id, manager: '', configuration: '', mechanism, outcome: 'accepted', detail: WRITTEN_ELSEWHERE });
+    events.emit('messages:changed', view);
+    return view;
+  }
 }
+
+/** How the diagnostics word a message the user wrote on another device. */
+export const WRITTEN_ELSEWHERE = 'written on another of your devices';

@@ -18,6 +18,10 @@ import { bareAddress, bestPresence, showFromXmpp, type ResourcePresence } from '
 
 const NS_RECEIPTS = 'urn:xmpp:receipts';
 const NS_MARKERS = 'urn:xmpp:chat-markers:0';
+const NS_CARBONS = 'urn:xmpp:carbons:2';
+const NS_FORWARD = 'urn:xmpp:forward:0';
+/** A server that does not answer the carbons request in this time is taken to have none. */
+const CARBONS_TIMEOUT_MS = 5_000;
 const jidPattern = /^[^@/\s<>"'&]+@[^@/\s<>"'&]+$/;
 
 export const accountSchema = z.strictObject({
@@ -210,6 +214,15 @@ class XmppMechanism implements Mechanism {
       this.#schedule(); // dropped while stream management was being settled, or it could not be settled
       return;
     }
+    if (!resumed) {
+      // Message carbons (XEP-0280), before the account says it is connected: what the user writes and
+      // receives on their other devices from then on reaches this one too, so that a conversation is
+      // whole here. A resumed session keeps them on.
+      await connection.iqCaller
+        .set(xml('enable', { xmlns: NS_CARBONS }), undefined, CARBONS_TIMEOUT_MS)
+        .catch((error: unknown) => this.#ctx.log.info(`message carbons not available: ${explain(error)}`));
+      if (this.#stopped || entity.status !== 'online') return this.#schedule();
+    }
     this.#online = true;
     this.#backoff.reset();
     this.#status({ state: 'active' });
@@ -274,9 +287,34 @@ class XmppMechanism implements Mechanism {
     const from = stanza.attrs.from;
     if (!from) return;
     const bare = bareAddress(from);
-    if (this.#account && bare === bareAddress(this.#account.jid)) return; // our own other devices
+    if (this.#account && bare === bareAddress(this.#account.jid)) {
+      // Our own other devices: only carbons count, and only from our own bare address (XEP-0280 §11),
+      // since anyone can wrap a message in <sent/> and claim we wrote it.
+      if (stanza.is('message') && from === bare) this.#onCarbon(stanza, bare);
+      return;
+    }
     if (stanza.is('presence')) this.#onPresence(stanza, bare, from);
-    else if (stanza.is('message')) this.#onMessage(stanza, bare);
+    else if (stanza.is('message')) this.#onMessage(stanza, bare, true);
+  }
+
+  /** A copy of a message sent or received by another of the user's devices. */
+  #onCarbon(stanza: Element, own: string): void {
+    const sent = stanza.getChild('sent', NS_CARBONS);
+    const copy = (sent ?? stanza.getChild('received', NS_CARBONS))?.getChild('forwarded', NS_FORWARD)?.getChild('message');
+    if (!copy) return;
+    if (!sent) {
+      // Received by the other device: ours too, but that device answers its receipt.
+      const from = copy.attrs.from;
+      if (from && bareAddress(from) !== own) this.#onMessage(copy, bareAddress(from), false);
+      return;
+    }
+    const to = copy.attrs.to && bareAddress(copy.attrs.to);
+    const body = copy.getChildText('body');
+    const type = copy.attrs.type ?? 'normal';
+    if (!to || to === own || !body || type === 'error' || type === 'groupchat' || type === 'headline') return;
+    const originId = copy.getChild('origin-id', NS_SID)?.attrs.id;
+    const serverId = copy.getChildren('stanza-id', NS_SID).find((s) => !!s.attrs.by && bareAddress(s.attrs.by) === own)?.attrs.id;
+    this.#ctx.incoming({ from: to, body, fromOwnDevice: true, ...(originId && { id: originId }), ...(serverId && { serverId }) });
   }
 
   #onPresence(stanza: Element, bare: string, from: string): void {
@@ -299,7 +337,8 @@ class XmppMechanism implements Mechanism {
     this.#ctx.presence(bare, best.show, best.status);
   }
 
-  #onMessage(stanza: Element, bare: string): void {
+  /** @param answerReceipt whether this device answers a receipt request (not for a copy another device received). */
+  #onMessage(stanza: Element, bare: string, answerReceipt: boolean): void {
     const type = stanza.attrs.type ?? 'normal';
     if (type === 'error' || type === 'groupchat' || type === 'headline') return;
     // XEP-0184 receipts and XEP-0333 markers confirm messages we sent; only known contacts are believed.
@@ -314,7 +353,7 @@ class XmppMechanism implements Mechanism {
     const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id;
     const own = this.#account && bareAddress(this.#account.jid);
     const serverId = stanza.getChildren('stanza-id', NS_SID).find((s) => !!s.attrs.by && bareAddress(s.attrs.by) === own)?.attrs.id;
-    if (stanza.getChild('request', NS_RECEIPTS) && stanza.attrs.id && stanza.attrs.from) {
+    if (answerReceipt && stanza.getChild('request', NS_RECEIPTS) && stanza.attrs.id && stanza.attrs.from) {
       // The sender asked for a receipt: our device has the message.
       void this.#connection?.entity
         .send(xml('message', { to: stanza.attrs.from, id: randomUUID() }, xml('received', { xmlns: NS_RECEIPTS, id: stanza.attrs.id })))

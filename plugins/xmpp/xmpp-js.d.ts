@@ -73,6 +73,7 @@ declare module '@xmpp/iq/caller.js' {
   export interface IqCaller {
     request(stanza: Element, timeout?: number): Promise<Element>;
     get(child: Element, to?: string, timeout?: number): Promise<Element>;
+    set(child: Element, to?: string, timeout?: number): Promise<Element>;
     /** Requests under way, by iq id. */
     handlers: Map<string, { reject(reason: unknown): void }>;
   }

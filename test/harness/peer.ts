@@ -13,6 +13,8 @@ export interface Peer {
   setShow(show: 'away' | 'dnd' | 'xa' | 'chat' | undefined, status?: string): Promise<void>;
   /** Sends a chat message; with `originId`, one carrying that XEP-0359 origin-id (as a copy of an earlier one does). */
   say(to: string, body: string, options?: { originId?: string }): Promise<void>;
+  /** Sends a stanza as written (a hostile one, a carbon forged by someone else). */
+  sendRaw(stanza: ReturnType<typeof xml>): Promise<void>;
   /** Resolves with the next (or an already received) message whose body matches. */
   receive(match: (body: string) => boolean, timeoutMs?: number): Promise<{ from: string; body: string; originId?: string }>;
   offline(): Promise<void>;
@@ -88,6 +90,9 @@ export async function startPeer(options: { service: string; domain: string; jid:
     },
     async setShow(show, status) {
       await xmpp.send(xml('presence', {}, ...(show ? [xml('show', {}, show)] : []), ...(status ? [xml('status', {}, status)] : [])));
+    },
+    async sendRaw(stanza) {
+      await xmpp.send(stanza);
     },
     async say(to, body, options = {}) {
       const originId = options.originId && xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: options.originId });

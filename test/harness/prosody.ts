@@ -77,7 +77,7 @@ s2s_ports = { }
 component_ports = { ${componentPort ?? ''} }
 http_ports = { }
 https_ports = { }
-modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "time"; "offline"; "posix"; "smacks"${options.archive === false ? '' : '; "mam"'} }
+modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "time"; "offline"; "posix"; "smacks"; "carbons"${options.archive === false ? '' : '; "mam"'} }
 default_archive_policy = true
 archive_expires_after = "1d"
 modules_disabled = { "s2s" }
