@@ -110,6 +110,7 @@ export function createCore(options: CoreOptions): Core {
       receipt(mechanism, messageId, level) {
         delivery.receipt(mechanism, messageId, level);
       },
+      lastServerId: (mechanism) => store.lastServerId(mechanism),
       suggest(mechanism, person) {
         newPeople.suggest(mechanism, kinds.normalize(mechanism, String(person.address)), person.name === undefined ? undefined : String(person.name));
       },

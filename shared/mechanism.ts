@@ -58,6 +58,8 @@ export interface IncomingMessage {
    * it was written to, and it shows as sent in their conversation.
    */
   readonly fromOwnDevice?: boolean;
+  /** When the server had it (XMPP's XEP-0203 delay, an archive's stamp), epoch ms: it takes its place by that, not by arrival. */
+  readonly at?: number;
 }
 
 export interface Logger {
@@ -76,6 +78,11 @@ export interface MechanismContext {
   /** What an address says of itself: its show, and the words the person set with it (XMPP <status/>, an IRC away message). */
   presence(address: string, show: PresenceShow, status?: string): void;
   incoming(message: IncomingMessage): void;
+  /**
+   * The newest id that this account's server gave a message the core holds from it (XMPP's stanza-id,
+   * which is its archive id): where catching up from the server's archive starts.
+   */
+  lastServerId(): string | undefined;
   /** Offers someone from the account's own contact list (an XMPP roster) as a contact to add. */
   suggest(person: { readonly address: string; readonly name?: string }): void;
   /** The recipient's device confirmed a message we sent (a delivery receipt or a read marker). */

@@ -11,6 +11,7 @@ export interface RegistryHooks {
   incoming(mechanism: MechanismId, message: IncomingMessage): void;
   receipt(mechanism: MechanismId, messageId: string, level: 'delivered' | 'read'): void;
   suggest(mechanism: MechanismId, person: { address: string; name?: string }): void;
+  lastServerId(mechanism: MechanismId): string | undefined;
 }
 
 interface Running {
@@ -66,6 +67,14 @@ export class MechanismRegistry {
         incoming: guard('incoming', (message: IncomingMessage) => this.#hooks.incoming(id, message)),
         suggest: guard('suggest', (person: { address: string; name?: string }) => this.#hooks.suggest(id, person)),
         receipt: guard('receipt', (messageId: string, level: 'delivered' | 'read') => this.#hooks.receipt(id, messageId, level)),
+        lastServerId: () => {
+          try {
+            return this.#hooks.lastServerId(id);
+          } catch (error) {
+            this.#log.error(`${id}: lastServerId handler failed: ${describe(error)}`);
+            return undefined;
+          }
+        },
       });
     } catch (error) {
       this.#log.error(`${id}: could not be created: ${describe(error)}`);

@@ -13,6 +13,19 @@ import type { MessageStore } from './store';
 /** A message longer than this is cut: a line of chat, not a file. */
 export const MAX_INCOMING_BODY = 20_000;
 
+/**
+ * When a message takes its place in its conversation: now, or when the server had it where it says
+ * (an archive's or the offline store's stamp, never in the future) — but never above a message the
+ * conversation already shows: a message caught up from an archive is later than what was held (the
+ * archive is read after it), servers stamp to the second, and the conversation must not change above
+ * the reader.
+ */
+function placedAt(message: IncomingMessage, latest: () => number): number {
+  const now = Date.now();
+  if (typeof message.at !== 'number' || !Number.isFinite(message.at) || message.at <= 0) return now;
+  return Math.min(Math.max(message.at, latest() + 1), now);
+}
+
 /** The keys under which a received message's ids are remembered: the sender's anywhere, a server's on its mechanism. */
 export function incomingIds(mechanism: MechanismId, message: IncomingMessage): string[] {
   const ids: string[] = [];
@@ -46,11 +59,12 @@ export class Inbox {
     if (!body.trim()) return undefined;
     const [contact] = contacts().byAddress(mechanism, message.from);
     const remoteIds = incomingIds(mechanism, message);
-    if (message.fromOwnDevice) return contact ? this.#writtenElsewhere(mechanism, contact.id, body, remoteIds) : undefined;
-    const fields = { id: randomUUID(), direction: 'in', body, state: 'received', at: Date.now(), priority: 'normal' } as const;
+    if (message.fromOwnDevice) return contact ? this.#writtenElsewhere(mechanism, contact.id, body, remoteIds, message) : undefined;
     const stranger = contact ? undefined : strangers.find(mechanism, normalize(mechanism, message.from));
     const conversation = contact?.id ?? (stranger && strangerConversation(stranger.id));
     if (conversation && store.hasIncoming(conversation, remoteIds)) return undefined;
+    const at = placedAt(message, () => (conversation ? store.latestAt(conversation) : 0));
+    const fields = { id: randomUUID(), direction: 'in', body, state: 'received', at, priority: 'normal' } as const;
     let view: MessageView;
     if (contact) {
       view = { ...fields, contactId: contact.id };
@@ -73,10 +87,12 @@ export class Inbox {
    * once; only the diagnostics say it was written elsewhere (an attempt of no manager, on that
    * mechanism). Written to someone not in the contacts, it is left to that device.
    */
-  #writtenElsewhere(mechanism: MechanismId, contactId: string, body: string, remoteIds: readonly string[]): MessageView | undefined {
+  #writtenElsewhere(mechanism: MechanismId, contactId: string, body: string, remoteIds: readonly string[], message: IncomingMessage): MessageView | undefined {
     const { store, events } = this.#deps;
     if (store.hasIncoming(contactId, remoteIds)) return undefined;
-    const view: MessageView = { id: randomUUID(), contactId, direction: 'out', body, state: 'sent', at: Date.now(), priority: 'normal' };
+    // One Switchboard sent itself (found again in the archive): its id travelled as the origin-id.
+    if (typeof message.id === 'string' && store.get(message.id)) return undefined;
+    const view: MessageView = { id: randomUUID(), contactId, direction: 'out', body, state: 'sent', at: placedAt(message, () => store.latestAt(contactId)), priority: 'normal' };
     store.add(view);
     store.noteIncoming(contactId, view.id, remoteIds);
     store.beginAttempt({ messageId: view.id, manager: '', configuration: '', mechanism, outcome: 'accepted', detail: WRITTEN_ELSEWHERE });

@@ -252,6 +252,21 @@ export class MessageStore {
   }
 
   /** Whether a received message in this conversation already carries one of these remote ids. */
+  /** When the newest message of a conversation was had (0 when it has none). */
+  latestAt(contactId: ContactId): number {
+    const row = this.#sql('SELECT MAX(at) AS at FROM messages WHERE contact_id = ?').get(contactId) as { at: number | null };
+    return row.at ?? 0;
+  }
+
+  /** The newest server id noted for a message received on this mechanism (see incomingIds), without its prefix. */
+  lastServerId(mechanism: MechanismId): string | undefined {
+    const prefix = `server:${mechanism}:`;
+    const row = this.#sql(
+      'SELECT i.remote_id AS id FROM incoming_ids i JOIN messages m ON m.id = i.message_id WHERE substr(i.remote_id, 1, length(?)) = ? ORDER BY m.at DESC, m.rowid DESC LIMIT 1',
+    ).get(prefix, prefix) as { id: string } | undefined;
+    return row?.id.slice(prefix.length);
+  }
+
   hasIncoming(contactId: ContactId, remoteIds: readonly string[]): boolean {
     if (!remoteIds.length) return false;
     const row = this.#sql('SELECT 1 FROM incoming_ids WHERE contact_id = ? AND remote_id IN (SELECT value FROM json_each(?)) LIMIT 1').get(contactId, JSON.stringify(remoteIds));

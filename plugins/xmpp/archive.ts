@@ -29,6 +29,9 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 40;
 const QUERY_TIMEOUT_MS = 15_000;
 const NS_TIME = 'urn:xmpp:time';
+const NS_DELAY = 'urn:xmpp:delay';
+/** A catch-up reads at most this many pages (of PAGE_SIZE): an account away for months gets its latest. */
+const CATCH_UP_PAGES = 50;
 
 /** The server has no archive for the account: nothing can be looked up. */
 export class NoArchiveError extends Error {
@@ -57,7 +60,7 @@ export class Archive {
   readonly #connection: () => Connection | undefined;
   readonly #own: string;
   /** Result collectors of the queries under way, by queryid. */
-  readonly #queries = new Map<string, (message: Element) => void>();
+  readonly #queries = new Map<string, (message: Element, archiveId: string | undefined, stamp: number | undefined) => void>();
   #offered: boolean | undefined;
   /** The server's clock minus ours, and how sure that is (ms); null where the server does not tell its time. */
   #offset: { readonly ms: number; readonly within: number } | null | undefined;
@@ -85,8 +88,10 @@ export class Archive {
     if (!result) return false;
     const from = stanza.attrs.from;
     if (from && bareAddress(from) !== this.#own) return true;
-    const message = result.getChild('forwarded', NS_FORWARD)?.getChild('message');
-    if (message) this.#queries.get(result.attrs.queryid ?? '')?.(message);
+    const forwarded = result.getChild('forwarded', NS_FORWARD);
+    const message = forwarded?.getChild('message');
+    const stamp = Date.parse(forwarded?.getChild('delay', NS_DELAY)?.attrs.stamp ?? '');
+    if (message) this.#queries.get(result.attrs.queryid ?? '')?.(message, result.attrs.id, Number.isNaN(stamp) ? undefined : stamp);
     return true;
   }
 
@@ -135,6 +140,57 @@ export class Archive {
       this.#waiting.push({ key: keyOf(peer, originId), peer, from: from ?? now - WINDOW_MS, until: Math.min(until ?? now, now), resolve, reject });
       void this.#sweepAll();
     });
+  }
+
+  /**
+   * Reads what the archive holds after the archive id `after` (the newest message the core holds from
+   * this account) or, without one or when the archive no longer has it, since `since`; oldest first,
+   * page by page, each message handed to `each` with its archive id and the server's stamp. Returns
+   * how many there were; 0 where the server keeps no archive.
+   */
+  async catchUp(from: { readonly after?: string; readonly since: number }, each: (message: Element, archiveId: string, stamp: number | undefined) => void): Promise<number> {
+    if (!(await this.#isOffered())) return 0;
+    let after = from.after;
+    let fromStart = after === undefined;
+    let count = 0;
+    for (let page = 0; page < CATCH_UP_PAGES; page++) {
+      const queryid = randomUUID();
+      this.#queries.set(queryid, (message, archiveId, stamp) => {
+        if (!archiveId) return;
+        count++;
+        each(message, archiveId, stamp);
+      });
+      let fin: Element | undefined;
+      try {
+        const query = xml(
+          'query',
+          { xmlns: NS_MAM, queryid },
+          xml(
+            'x',
+            { xmlns: NS_DATA, type: 'submit' },
+            xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
+            ...(fromStart ? [xml('field', { var: 'start' }, xml('value', {}, new Date(from.since).toISOString()))] : []),
+          ),
+          xml('set', { xmlns: NS_RSM }, xml('max', {}, String(PAGE_SIZE)), ...(after ? [xml('after', {}, after)] : [])),
+        );
+        const answer = await this.#caller().request(xml('iq', { type: 'set' }, query), QUERY_TIMEOUT_MS);
+        fin = answer.getChild('fin', NS_MAM);
+      } catch (error) {
+        // The archive no longer holds the message we had last (expired there): read from `since` instead.
+        if (!fromStart && (error as { condition?: string }).condition === 'item-not-found') {
+          fromStart = true;
+          after = undefined;
+          continue;
+        }
+        throw error;
+      } finally {
+        this.#queries.delete(queryid);
+      }
+      const last = fin?.getChild('set', NS_RSM)?.getChildText('last');
+      if (!fin || fin.attrs.complete === 'true' || !last) break;
+      after = last;
+    }
+    return count;
   }
 
   /** One sweep at a time; lookups asked for meanwhile share the next. */

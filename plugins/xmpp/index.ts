@@ -20,6 +20,9 @@ const NS_RECEIPTS = 'urn:xmpp:receipts';
 const NS_MARKERS = 'urn:xmpp:chat-markers:0';
 const NS_CARBONS = 'urn:xmpp:carbons:2';
 const NS_FORWARD = 'urn:xmpp:forward:0';
+const NS_DELAY = 'urn:xmpp:delay';
+/** How far back the first catch-up from the archive reads, when the core holds nothing from the account yet. */
+const CATCH_UP_DAYS = 30;
 /** A server that does not answer the carbons request in this time is taken to have none. */
 const CARBONS_TIMEOUT_MS = 5_000;
 const jidPattern = /^[^@/\s<>"'&]+@[^@/\s<>"'&]+$/;
@@ -83,6 +86,9 @@ class XmppMechanism implements Mechanism {
    */
   readonly #awaitingAck = new Map<Element, (outcome: SendOutcome) => void>();
   #archive: Archive | undefined;
+  #catchingUp = false;
+  /** The archive id of the last message this run read from the archive. */
+  #caughtUpTo: string | undefined;
 
   constructor(ctx: MechanismContext) {
     this.#ctx = ctx;
@@ -239,6 +245,57 @@ class XmppMechanism implements Mechanism {
     this.#archive?.forget();
     await entity.send(xml('presence')).catch(() => undefined);
     await this.#subscribeToContacts(connection).catch((error: unknown) => this.#ctx.log.warn(`roster: ${explain(error)}`));
+    // What was said while this device was away (other than what the server held for it): in the
+    // background, from the account's archive.
+    void this.#catchUp();
+  }
+
+  /**
+   * Catches up from the account's archive (XEP-0313) since the newest message the core holds from it,
+   * or, the first time, over the last CATCH_UP_DAYS: what others wrote, what the user wrote on other
+   * devices, and receipts for our own messages. Each copy carries its archive id, so that one already
+   * held (from the offline store, a carbon, an earlier catch-up) is shown once.
+   */
+  async #catchUp(): Promise<void> {
+    const archive = this.#archive;
+    if (!archive || this.#catchingUp) return;
+    this.#catchingUp = true;
+    try {
+      // Where this run has caught up before (a reconnection), from there; else from what the core holds.
+      const after = this.#caughtUpTo ?? this.#ctx.lastServerId();
+      const count = await archive.catchUp({ ...(after !== undefined && { after }), since: Date.now() - CATCH_UP_DAYS * 86_400_000 }, (message, archiveId, stamp) => {
+        this.#fromArchive(message, archiveId, stamp);
+        this.#caughtUpTo = archiveId;
+      });
+      if (count) this.#ctx.log.info(`caught up ${count} messages from the archive`);
+    } catch (error) {
+      this.#ctx.log.warn(`catching up from the archive: ${explain(error)}`);
+    } finally {
+      this.#catchingUp = false;
+    }
+  }
+
+  /** A message from the account's own archive: said by a contact, or by the user on any device. */
+  #fromArchive(message: Element, archiveId: string, stamp: number | undefined): void {
+    const own = this.#account && bareAddress(this.#account.jid);
+    const type = message.attrs.type ?? 'normal';
+    if (!own || type === 'error' || type === 'groupchat' || type === 'headline') return;
+    const from = message.attrs.from ? bareAddress(message.attrs.from) : own;
+    const originId = message.getChild('origin-id', NS_SID)?.attrs.id;
+    const body = message.getChildText('body');
+    const at = stamp !== undefined ? { at: stamp } : {};
+    if (from === own) {
+      const to = message.attrs.to && bareAddress(message.attrs.to);
+      if (to && to !== own && body) this.#ctx.incoming({ from: to, body, fromOwnDevice: true, serverId: archiveId, ...(originId && { id: originId }), ...at });
+      return;
+    }
+    if (this.#known(from)) {
+      const received = message.getChild('received', NS_RECEIPTS)?.attrs.id;
+      if (received) this.#ctx.receipt(received, 'delivered');
+      const displayed = message.getChild('displayed', NS_MARKERS)?.attrs.id;
+      if (displayed) this.#ctx.receipt(displayed, 'read');
+    }
+    if (body) this.#ctx.incoming({ from, body, serverId: archiveId, ...(originId && { id: originId }), ...at });
   }
 
   /** Asks for the presence of every contact address we are not yet subscribed to. */
@@ -359,7 +416,10 @@ class XmppMechanism implements Mechanism {
         .send(xml('message', { to: stanza.attrs.from, id: randomUUID() }, xml('received', { xmlns: NS_RECEIPTS, id: stanza.attrs.id })))
         .catch(() => undefined);
     }
-    this.#ctx.incoming({ from: bare, body, ...(originId && { id: originId }), ...(serverId && { serverId }) });
+    // A message the server kept for us (offline) says when it had it (XEP-0203): believed only from our server.
+    const delay = stanza.getChild('delay', NS_DELAY);
+    const stamp = delay && own && (delay.attrs.from === own || delay.attrs.from === own.split('@')[1]) ? Date.parse(delay.attrs.stamp ?? '') : NaN;
+    this.#ctx.incoming({ from: bare, body, ...(originId && { id: originId }), ...(serverId && { serverId }), ...(!Number.isNaN(stamp) && { at: stamp }) });
   }
 
   #dropped(): void {

@@ -33,6 +33,7 @@ export function recorder(account: unknown, addresses: string[]): Recorder {
     incoming: (m) => void (incoming.push(m), changed.emit('change')),
     suggest: (person) => void (suggestions.push(person), changed.emit('change')),
     receipt: (messageId, level) => void (receipts.push({ messageId, level }), changed.emit('change')),
+    lastServerId: () => undefined,
   };
   return {
     context,

@@ -25,7 +25,7 @@ function service(secrets: SecretStore, file?: object) {
   if (file) fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(file));
   const settings = new SettingsRepository(confSettingsBackend(dir));
   const kinds = new MechanismKinds([xmpp()]);
-  const registry = new MechanismRegistry({ status: () => {}, presence: () => {}, incoming: () => {}, receipt: () => {}, suggest: () => {} }, quiet);
+  const registry = new MechanismRegistry({ status: () => {}, presence: () => {}, incoming: () => {}, receipt: () => {}, suggest: () => {}, lastServerId: () => undefined }, quiet);
   registries.push(registry);
   const problems = new Map<string, string>();
   const started: string[] = [];

@@ -54,7 +54,7 @@ async function world() {
   closers.push(() => db.close());
   const store = new MessageStore(db);
   const mechanism = scripted();
-  const registry = new MechanismRegistry({ status: () => {}, presence: () => {}, incoming: () => {}, receipt: () => {}, suggest: () => {} }, quiet);
+  const registry = new MechanismRegistry({ status: () => {}, presence: () => {}, incoming: () => {}, receipt: () => {}, suggest: () => {}, lastServerId: () => undefined }, quiet);
   registry.add('im', mechanism.plugin, {}, () => []);
   await new Promise<void>((resolve) => (registry.active().length ? resolve() : registry.onChange(() => registry.active().length && resolve())));
   closers.push(() => void registry.stopAll());

@@ -15,6 +15,7 @@ function hooks() {
     incoming: () => undefined,
     receipt: () => undefined,
     suggest: () => undefined,
+    lastServerId: () => undefined,
   };
   return { h, statuses };
 }
