@@ -1,6 +1,8 @@
 // The SMS / pager mechanism: pages through an HTTP sendsms gateway (Kannel). Accepted on HTTP 202;
-// the gateway's delivery report (DLR) to our loopback callback upgrades it to delivered.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// the gateway's delivery report (DLR) to our loopback callback upgrades it to delivered. Where the
+// account has an incoming secret, the gateway's sms-service hands us the messages people send to it
+// on the same loopback listener, and they land in the sender's conversation by phone number.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
@@ -20,6 +22,11 @@ export const accountSchema = z.strictObject({
   senderName: z.string().min(1).max(100).optional(),
   maxLength: z.number().int().min(20).max(1600).default(160),
   callbackPort: z.number().int().min(0).max(65_535).default(0),
+  /**
+   * Where set, messages sent to the gateway are taken in: its sms-service calls
+   * /in/<incomingSecret>?from=%p&text=%a on the callback port (a fixed one, then).
+   */
+  incomingSecret: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
   caFile: z.string().min(1).optional(),
 });
 
@@ -109,6 +116,7 @@ class SmsMechanism implements Mechanism {
       return [400, 'The request address could not be read.'];
     }
     const [, kind, token = '', messageId, ...rest] = url.pathname.split('/');
+    if (kind === 'in' && messageId === undefined) return this.#incoming(token, url.searchParams);
     const given = Buffer.from(token);
     const good = given.length === this.#token.length && timingSafeEqual(given, Buffer.from(this.#token));
     if (kind !== 'dlr' || !good || !messageId || rest.length) return [404, 'Not found.'];
@@ -123,6 +131,26 @@ class SmsMechanism implements Mechanism {
     // Kannel: 1 delivered to the phone, 2 failed, 4 buffered, 8 accepted by the SMSC, 16 rejected by it.
     if (status === 1) this.#ctx.receipt(id, 'delivered');
     else if (status === 2 || status === 16) this.#ctx.log.warn(`the gateway reports that a page could not be delivered (status ${status})`);
+    return [200, 'ok'];
+  }
+
+  /** Takes in one message someone sent to the gateway (GET /in/<secret>?from=<number>&text=<text>). */
+  #incoming(secret: string, params: URLSearchParams): [number, string] {
+    const expected = this.#account?.incomingSecret;
+    let given: string;
+    try {
+      given = decodeURIComponent(secret);
+    } catch {
+      return [404, 'Not found.'];
+    }
+    // Compared in constant time, as hashes of the same length: a guess learns nothing from the timing.
+    const digest = (v: string) => createHash('sha256').update(v).digest();
+    if (!expected || !timingSafeEqual(digest(given), digest(expected))) return [404, 'Not found.'];
+    const from = normalizeNumber(params.get('from') ?? '');
+    const text = params.get('text') ?? '';
+    if (!numberPattern.test(from)) return [400, 'The from parameter must be a phone number (Kannel fills it in from %p).'];
+    if (!text.trim()) return [200, 'ok']; // an empty message is nothing to keep
+    this.#ctx.incoming({ from, body: text });
     return [200, 'ok'];
   }
 
@@ -213,6 +241,8 @@ export default function sms(): MechanismPlugin {
       { key: 'password', label: 'Password', kind: 'secret', required: true },
       { key: 'senderName', label: 'Pages come from', kind: 'text', required: false },
       { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
+      { key: 'callbackPort', label: 'Port for the gateway to call back on this machine', kind: 'number', required: false },
+      { key: 'incomingSecret', label: 'Secret in the gateway’s address for incoming messages', kind: 'secret', required: false },
     ],
     create: (ctx) => new SmsMechanism(ctx),
   });

@@ -8,11 +8,13 @@
 //   John Smith   — IM 2, e-mail and pager
 //   Pamela White — IM 1 and e-mail
 // The configuration: try IM 1 where the person is shown available, then IM 2, then the pager.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SettingsInput } from '../../shared/settings';
 import { startKannel, type KannelGateway } from './kannel';
+import { freePort } from './ports';
 import { startIrcPeer, startNgircd, type IrcPeer, type IrcServer } from './ngircd';
 import { startPeer, type Peer } from './peer';
 import { startProsody, type ProsodyServer } from './prosody';
@@ -35,7 +37,9 @@ export interface ExampleWorld {
 }
 
 export async function startExampleWorld(options: { replies?: boolean } = {}): Promise<ExampleWorld> {
-  const [im1, im2, mail, pager] = await Promise.all([startProsody({ domain: 'im1.example.test' }), startNgircd('im2.example.test'), startSmtp('mail.example.test'), startKannel()]);
+  // Replies to pages come back through the gateway to Switchboard's SMS listener, on a port fixed here.
+  const incoming = { port: await freePort(), secret: randomBytes(16).toString('hex') };
+  const [im1, im2, mail, pager] = await Promise.all([startProsody({ domain: 'im1.example.test' }), startNgircd('im2.example.test'), startSmtp('mail.example.test'), startKannel({ incoming })]);
   const me = im1.createAccount('me');
   const jerry1 = im1.createAccount('jerry');
   const jane1 = im1.createAccount('jane');
@@ -58,6 +62,10 @@ export async function startExampleWorld(options: { replies?: boolean } = {}): Pr
     people.jerry.im2.onMessage = (m) => void people.jerry.im2.say(m.from, `Got it on IRC — Jerry`);
     people.jane.im2.onMessage = (m) => void people.jane.im2.say(m.from, `I'm in a meeting, will read this later — Jane`);
     people.john.im2.onMessage = (m) => void people.john.im2.say(m.from, `John here, thanks.`);
+    // Frank has only a pager, and answers a page from it by SMS.
+    pager.onPage = (page) => {
+      if (page.to === people.frank.pager) void pager.send(people.frank.pager, '12345', 'Got your page, calling you back - Frank');
+    };
   }
 
   const settings: SettingsInput = {
@@ -66,7 +74,7 @@ export async function startExampleWorld(options: { replies?: boolean } = {}): Pr
       im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: im1.service, caFile: im1.caFile },
       im2: { plugin: 'irc', server: im2.serverName, host: im2.host, port: im2.port, nick: 'MeMyself', password: im2.password, caFile: im2.caFile, pollSeconds: 2, lineIntervalMs: 100 },
       email: { plugin: 'email', address: 'me@example.test', server: 'mail.example.test', host: mail.host, port: mail.port, user: mail.user, password: mail.password, caFile: mail.caFile },
-      pager: { plugin: 'sms', sendsmsUrl: pager.sendsmsUrl, username: pager.username, password: pager.password },
+      pager: { plugin: 'sms', sendsmsUrl: pager.sendsmsUrl, username: pager.username, password: pager.password, callbackPort: incoming.port, incomingSecret: incoming.secret },
     },
     contacts: [
       { id: 'jerry', name: 'Jerry Jones', addresses: { im1: jerry1.jid, im2: 'JerryJones' } },

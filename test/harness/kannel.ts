@@ -24,6 +24,13 @@ export interface KannelGateway {
   readonly dir: string;
   readonly pages: Page[];
   receive(match: (page: Page) => boolean, timeoutMs?: number): Promise<Page>;
+  /** Called for every page that reaches a phone (scripted people answer through it). */
+  onPage: ((page: Page) => void) | undefined;
+  /**
+   * A person's phone sends a message to the gateway (fakesmsc, playing the network, hands it over as
+   * an incoming SMS); the gateway's sms-service passes it on where `incoming` said.
+   */
+  send(from: string, to: string, text: string): Promise<void>;
   /** Stops and starts the sendsms front end (smsbox), as when the gateway goes down and comes back. */
   stopSendsms(): Promise<void>;
   startSendsms(): Promise<void>;
@@ -34,7 +41,8 @@ const BEARERBOX = '/usr/sbin/bearerbox';
 const SMSBOX = '/usr/sbin/smsbox';
 export const FAKESMSC = '/usr/lib/kannel/test/fakesmsc';
 
-export async function startKannel(): Promise<KannelGateway> {
+/** `incoming`: where the gateway's sms-service hands on what phones send (Switchboard's SMS listener). */
+export async function startKannel(options: { incoming?: { port: number; secret: string } } = {}): Promise<KannelGateway> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-kannel-'));
   const [admin, box, smsc, sendsms] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const username = 'switchboard';
@@ -77,7 +85,7 @@ group = sms-service
 keyword = default
 catch-all = true
 max-messages = 0
-text = ""
+${options.incoming ? `get-url = "http://127.0.0.1:${options.incoming.port}/in/${options.incoming.secret}?from=%p&text=%a"` : 'text = ""'}
 `,
   );
   const pages: Page[] = [];
@@ -94,17 +102,25 @@ text = ""
   let smsbox = run('Kannel (smsbox)', SMSBOX, [config]);
   await waitForPort(sendsms, 15_000);
   // The phone network: prints "Got message N: <from to text the text>" for every page it is handed.
-  const phones = run("Kannel's fake phone network (fakesmsc)", FAKESMSC, ['-H', '127.0.0.1', '-r', String(smsc), '-m', '0', '1 2 text unused']);
-  for (const stream of [phones.stdout!, phones.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      const m = /Got message \d+: <(.+?) (\S+) text (.*)>$/.exec(line); // the sender may hold spaces
-      if (!m) return;
-      pages.push({ from: m[1]!, to: m[2]!, text: m[3]! });
-      arrivals.emit('page');
-    });
-  }
+  // Started again to have a phone send something (it sends what its arguments say, then listens).
+  const network = async (send?: string) => {
+    const phones = run("Kannel's fake phone network (fakesmsc)", FAKESMSC, ['-H', '127.0.0.1', '-r', String(smsc), '-m', send ? '1' : '0', send ?? '1 2 text unused']);
+    for (const stream of [phones.stdout!, phones.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        const m = /Got message \d+: <(.+?) (\S+) text (.*)>$/.exec(line); // the sender may hold spaces
+        if (!m) return;
+        const page = { from: m[1]!, to: m[2]!, text: m[3]! };
+        pages.push(page);
+        arrivals.emit('page');
+        gateway.onPage?.(page);
+      });
+    }
+    return phones;
+  };
+  let phones = await network();
 
-  return {
+  const gateway: KannelGateway = {
+    onPage: undefined,
     sendsmsUrl: `http://127.0.0.1:${sendsms}/cgi-bin/sendsms`,
     username,
     password,
@@ -112,6 +128,12 @@ text = ""
     pages,
     async receive(match, timeoutMs = 15_000) {
       return firstMatch(pages, match, arrivals, 'page', timeoutMs);
+    },
+    async send(from, to, text) {
+      const gone = once(phones, 'exit');
+      phones.kill('SIGTERM');
+      await gone;
+      phones = await network(`${from} ${to} text ${text}`);
     },
     async stopSendsms() {
       const gone = once(smsbox, 'exit');
@@ -132,4 +154,5 @@ text = ""
       );
     },
   };
+  return gateway;
 }

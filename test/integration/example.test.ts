@@ -51,6 +51,10 @@ describe('the worked example (figs. 9 to 12)', () => {
     expect(page).toMatchObject({ from: 'Me Myself', text: 'Frank, the server room is flooding' });
     expect((await h.event('messages:changed', (m) => m.id === sent.id && m.state === 'delivered')).state).toBe('delivered');
     expect(await attempts(sent.id)).toEqual(['im1:failed', 'im2:failed', 'pager:delivered']);
+    // He answers from his pager's phone by SMS: the answer lands in his one conversation.
+    await world.servers.pager.send(world.people.frank.pager, '12345', 'On my way to the server room - Frank');
+    const answer = await h.event('messages:changed', (m: MessageView) => m.direction === 'in' && m.body === 'On my way to the server room - Frank');
+    expect(answer.contactId).toBe('frank');
   });
 
   it('reaches Pamela White by e-mail, when urgent, once she has left IM', async () => {

@@ -65,3 +65,31 @@ describe('sms through Kannel: pages and delivery reports', () => {
     }
   });
 });
+
+describe('sms through Kannel: messages in', () => {
+  it('takes in what a phone sends to the gateway, by number, through the sms-service; a wrong secret gets nothing in', async () => {
+    const { recorder } = await import('../../harness/recorder');
+    const { freePort } = await import('../../harness/ports');
+    const port = await freePort();
+    const secret = 'a-secret-for-this-test-0123456789';
+    const gateway = await startKannel({ incoming: { port, secret } });
+    const rec = recorder({ sendsmsUrl: gateway.sendsmsUrl, username: gateway.username, password: gateway.password, callbackPort: port, incomingSecret: secret }, []);
+    const mechanism = sms().create(rec.context);
+    try {
+      await mechanism.start();
+      await rec.until(() => rec.statuses.at(-1)?.state === 'active', 15_000, 'active');
+      // Frank answers a page from his phone.
+      await gateway.send('+15550123', '12345', 'On my way, 10 minutes');
+      await rec.until(() => rec.incoming.length > 0, 15_000, 'the message in');
+      expect(rec.incoming).toEqual([{ from: '+15550123', body: 'On my way, 10 minutes' }]);
+      // Anyone else on this machine who guesses at the listener gets nothing in.
+      for (const target of [`/in/wrong-secret-0123456789?from=%2B15550123&text=forged`, `/in/?from=%2B15550123&text=forged`, `/in/${secret}?from=not-a-number&text=forged`]) {
+        expect((await fetch(`http://127.0.0.1:${port}${target}`)).status).toBeGreaterThanOrEqual(400);
+      }
+      expect(rec.incoming).toHaveLength(1);
+    } finally {
+      await mechanism.stop();
+      await gateway.stop();
+    }
+  });
+});
