@@ -14,6 +14,7 @@ export const packages = {
   inspircd: '/usr/sbin/inspircd',
   kannel: '/usr/sbin/bearerbox',
   'kannel-extras': '/usr/lib/kannel/test/fakesmsc',
+  'dovecot-imapd': '/usr/sbin/dovecot',
 };
 export const installLine = `apt-get install -y ${Object.keys(packages).join(' ')}`;
 

@@ -1,11 +1,13 @@
 // The e-mail delivery mechanism: SMTP submission with STARTTLS and authentication (nodemailer).
-// No presence; "accepted" means the server's 250. 5xx is a final failure, 4xx worth retrying.
+// No presence; "accepted" means the server's 250. 5xx is a final failure, 4xx worth retrying. With an
+// IMAP server set, it also reads the mailbox (inbox.ts): replies land in the person's conversation.
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
 import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
 import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
+import { ImapInbox } from './inbox';
 import manifest from './manifest.json';
 
 export const accountSchema = z.strictObject({
@@ -17,6 +19,12 @@ export const accountSchema = z.strictObject({
   password: z.string().min(1, 'is missing'),
   caFile: z.string().min(1).optional(),
   fromName: z.string().min(1).max(100).optional(),
+  /** Where set, the mailbox is read over IMAP (same user name and password as for sending). */
+  imapServer: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name').optional(),
+  imapHost: z.string().min(1).optional(),
+  imapPort: z.number().int().min(1).max(65_535).default(143),
+  imapFolder: z.string().min(1).max(200).default('INBOX'),
+  onlyReplies: z.boolean().default(false),
 });
 
 const addressPattern = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$/;
@@ -46,6 +54,7 @@ class EmailMechanism implements Mechanism {
   readonly #backoff = new Backoff({ baseMs: MIN_RETRY_MS, capMs: MAX_RETRY_MS });
   /** The check under way: a failed send asking for one while it runs joins it, never starts a second loop. */
   #checking: Promise<void> | undefined;
+  #inbox: ImapInbox | undefined;
 
   constructor(ctx: MechanismContext) {
     this.#ctx = ctx;
@@ -67,6 +76,22 @@ class EmailMechanism implements Mechanism {
       greetingTimeout: 10_000,
     });
     void this.#check();
+    if (account.imapServer) {
+      this.#inbox = new ImapInbox({
+        host: account.imapHost ?? account.imapServer,
+        servername: account.imapServer,
+        port: account.imapPort,
+        user: account.user,
+        password: account.password,
+        ca,
+        folder: account.imapFolder,
+        onlyReplies: account.onlyReplies,
+        log: this.#ctx.log,
+        lastServerId: () => this.#ctx.lastServerId(),
+        incoming: (message) => this.#ctx.incoming(message),
+      });
+      this.#inbox.start();
+    }
   }
 
   /** Signs in once to know whether sending can work now; retries later when the server is away. One check at a time. */
@@ -102,6 +127,8 @@ class EmailMechanism implements Mechanism {
     clearTimeout(this.#timer);
     this.#backoff.reset();
     this.#transport?.close();
+    await this.#inbox?.stop();
+    this.#inbox = undefined;
   }
 
   async send(address: string, message: OutgoingMessage): Promise<SendOutcome> {
@@ -145,6 +172,9 @@ export default function email(): MechanismPlugin {
       { key: 'user', label: 'User name', kind: 'text', required: true, bindsSecrets: true },
       { key: 'password', label: 'Password', kind: 'secret', required: true },
       { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
+      { key: 'imapServer', label: 'IMAP server (to read replies)', kind: 'text', required: false, bindsSecrets: true },
+      { key: 'imapPort', label: 'IMAP port (143 or 993)', kind: 'number', required: false, bindsSecrets: true },
+      { key: 'imapFolder', label: 'Folder to read', kind: 'text', required: false },
     ],
     create: (ctx) => new EmailMechanism(ctx),
   });

@@ -1,0 +1,189 @@
+// E-mail in: the account's mailbox read over IMAP (imapflow, STARTTLS or TLS, the certificate
+// verified as everywhere), followed with IDLE. A mail from a person lands in their conversation as
+// text: the quoted history and the signature cut, HTML reduced to text, attachments named but not
+// fetched. Bulk mail (lists, newsletters, auto-replies) is left alone. Each mail's place in the
+// mailbox (UIDVALIDITY:UID) is its server id: the core remembers the newest, and the next start reads
+// on from there, so that what came while the app was closed arrives once; the first time, the last
+// 30 days (at most 200 mails) are read.
+import { ImapFlow, type FetchMessageObject } from 'imapflow';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { IncomingMessage, Logger } from '../../shared/mechanism';
+import { Backoff } from '../../shared/backoff';
+
+export interface InboxOptions {
+  readonly host: string;
+  /** The name on the server's certificate. */
+  readonly servername: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly ca: string | undefined;
+  readonly folder: string;
+  /** Only mail that answers one Switchboard sent (In-Reply-To / References name our Message-ID). */
+  readonly onlyReplies: boolean;
+  readonly log: Logger;
+  /** The newest server id the core holds from this account. */
+  readonly lastServerId: () => string | undefined;
+  readonly incoming: (message: IncomingMessage) => void;
+}
+
+/** Message-IDs of the mail Switchboard sends end so (see index.ts). */
+export const OUR_MESSAGE_ID = /@switchboard\.invalid>?$/;
+const MAX_BODY = 20_000;
+/** The first time a mailbox is read: how far back, and how many mails at most. */
+const FIRST_DAYS = 30;
+const FIRST_MAX = 200;
+
+/** Mail no person wrote to this person: mailing lists, newsletters, vacation replies. */
+export function isBulk(mail: ParsedMail): boolean {
+  const header = (name: string) => String(mail.headers.get(name) ?? '').toLowerCase();
+  // mailparser gathers the List-* headers (RFC 2369, 2919) under "list".
+  if (mail.headers.has('list') || mail.headers.has('list-id') || mail.headers.has('list-unsubscribe')) return true;
+  if (['bulk', 'list', 'junk'].includes(header('precedence').trim())) return true;
+  const auto = header('auto-submitted').trim();
+  return auto !== '' && auto !== 'no';
+}
+
+/** Whether the mail answers one of ours. */
+export function answersOurs(mail: ParsedMail): boolean {
+  const refs = [mail.inReplyTo ?? '', ...(Array.isArray(mail.references) ? mail.references : [mail.references ?? ''])];
+  return refs.some((r) => OUR_MESSAGE_ID.test(r.trim()));
+}
+
+/** What the person wrote: up to the quoted history ("On … wrote:", "> " lines) or the signature ("-- "). */
+export function newText(text: string): string {
+  const kept: string[] = [];
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '-- ' || line === '--') break;
+    if (/^>/.test(line)) break;
+    // "On Tue, 1 Dec 2026, Me wrote:" — sometimes wrapped over two lines.
+    if (/^On .+wrote:\s*$/.test(line) || (/^On .+/.test(line) && /wrote:\s*$/.test(lines[i + 1] ?? ''))) break;
+    if (/^-{2,}\s*Original Message\s*-{2,}$/i.test(line.trim())) break;
+    kept.push(line);
+  }
+  return kept.join('\n').trim();
+}
+
+export function mailText(mail: ParsedMail): string {
+  const body = newText(mail.text ?? '');
+  const attachments = mail.attachments.map((a) => `[attachment: ${a.filename ?? a.contentType}]`);
+  return [body, ...attachments].filter(Boolean).join('\n').slice(0, MAX_BODY);
+}
+
+export class ImapInbox {
+  readonly #o: InboxOptions;
+  #client: ImapFlow | undefined;
+  #stopped = false;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #backoff = new Backoff({ baseMs: 1_000, capMs: 60_000 });
+  /** The mailbox's UIDVALIDITY and the last UID read from it. */
+  #at: { validity: string; uid: number } | undefined;
+  #reading: Promise<void> = Promise.resolve();
+
+  constructor(options: InboxOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    void this.#connect();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.logout().catch(() => client.close());
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#stopped) return;
+    const { host, servername, port, user, password, ca, folder } = this.#o;
+    const client = new ImapFlow({
+      host,
+      port,
+      secure: port === 993,
+      doSTARTTLS: port === 993 ? undefined : true, // never a password in clear
+      auth: { user, pass: password },
+      tls: { servername, minVersion: 'TLSv1.2', ...(ca && { ca }) },
+      logger: false,
+      emitLogs: false,
+      // The mailbox is followed with IDLE from half a second after the last command (imapflow waits
+      // 15 s by default): a reply shows as it comes, as chat does.
+      autoIdleDelay: 500,
+    });
+    client.on('error', (error: Error) => this.#o.log.warn(`mailbox: ${error.message}`));
+    client.on('close', () => {
+      if (this.#client !== client || this.#stopped) return;
+      this.#client = undefined;
+      this.#retry('the connection closed');
+    });
+    try {
+      await client.connect();
+      if (this.#stopped) return void (await client.logout().catch(() => undefined));
+      this.#client = client;
+      const box = await client.mailboxOpen(folder, { readOnly: true });
+      const validity = String(box.uidValidity);
+      // Where the core holds mail of this mailbox, from there; the first time (or when the mailbox was
+      // renumbered), the newest FIRST_MAX mails of the last FIRST_DAYS days.
+      const last = /^(\d+):(\d+)$/.exec(this.#o.lastServerId() ?? '');
+      if (this.#at?.validity === validity) {
+        // a reconnection: go on from where this run was
+      } else if (last && last[1] === validity) this.#at = { validity, uid: Number(last[2]) };
+      else {
+        const since = (await client.search({ since: new Date(Date.now() - FIRST_DAYS * 86_400_000) }, { uid: true })) || [];
+        const recent = since.sort((a, b) => a - b).slice(-FIRST_MAX);
+        this.#at = { validity, uid: recent.length ? recent[0]! - 1 : Math.max(0, Number(box.uidNext) - 1) };
+      }
+      this.#backoff.reset();
+      client.on('exists', () => this.#readNew(client));
+      this.#readNew(client);
+    } catch (error) {
+      await client.logout().catch(() => client.close());
+      this.#retry((error as Error).message);
+    }
+  }
+
+  #retry(why: string): void {
+    if (this.#stopped) return;
+    this.#o.log.warn(`cannot read the mailbox (${why}); trying again later`);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#connect(), this.#backoff.next());
+  }
+
+  /** Reads the mail after the last one read, one read at a time (IDLE says when there is more). */
+  #readNew(client: ImapFlow): void {
+    this.#reading = this.#reading.then(async () => {
+      const at = this.#at;
+      if (!at || this.#client !== client) return;
+      try {
+        const found: FetchMessageObject[] = [];
+        for await (const message of client.fetch(`${at.uid + 1}:*`, { uid: true, source: true, internalDate: true }, { uid: true })) {
+          if (message.uid > at.uid) found.push(message);
+        }
+        for (const message of found.sort((a, b) => a.uid - b.uid)) {
+          await this.#take(message, at.validity);
+          this.#at = { validity: at.validity, uid: message.uid };
+        }
+      } catch (error) {
+        this.#o.log.warn(`reading new mail: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  async #take(message: FetchMessageObject, validity: string): Promise<void> {
+    if (!message.source) return;
+    const mail = await simpleParser(message.source, { skipImageLinks: true, skipTextLinks: true });
+    const from = mail.from?.value[0]?.address?.trim().toLowerCase();
+    if (!from || isBulk(mail)) return;
+    if (this.#o.onlyReplies && !answersOurs(mail)) return;
+    const body = mailText(mail);
+    if (!body) return;
+    const at = message.internalDate instanceof Date ? message.internalDate.getTime() : undefined;
+    const id = mail.messageId?.replace(/^<|>$/g, '');
+    this.#o.incoming({ from, body, serverId: `${validity}:${message.uid}`, ...(id && { id: `mail:${id}` }), ...(at !== undefined && { at }) });
+  }
+}

@@ -1,0 +1,88 @@
+// E-mail in, against a real Dovecot (IMAP with STARTTLS, its certificate from the run's CA) and a
+// real SMTP server (aiosmtpd): Jane answers an e-mail and her answer lands in her one conversation as
+// text (her quote of ours and her signature cut; an HTML-only mail reduced to text; an attachment
+// named); a newsletter from her is left alone; a stranger's mail waits in New people; and mail that
+// came while Switchboard was closed arrives once when it starts again.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageView, NewPeopleView } from '../../shared/domain';
+import { startCore, type CoreHarness } from '../harness/core-harness';
+import { startDovecot, type ImapServer } from '../harness/dovecot';
+import { startSmtp, type SmtpServer } from '../harness/smtp';
+
+let imap: ImapServer;
+let smtp: SmtpServer;
+const cores: CoreHarness[] = [];
+
+beforeAll(async () => {
+  smtp = await startSmtp('mail.switchboard.test');
+  imap = await startDovecot('imap.switchboard.test', { user: smtp.user, password: smtp.password });
+});
+afterAll(async () => {
+  for (const core of cores) await core.stop().catch(() => undefined);
+  await imap?.stop();
+  await smtp?.stop();
+});
+
+const mail = (headers: Record<string, string>, body: string) =>
+  `${Object.entries({ Date: new Date().toUTCString(), 'MIME-Version': '1.0', ...headers })
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`;
+
+describe('e-mail in', () => {
+  it('lands replies in the person’s conversation as text, leaves bulk mail alone, and catches up after a restart', async () => {
+    // One login for sending and reading, as a provider's.
+    const settings = {
+      accounts: {
+        email: {
+          plugin: 'email',
+          address: 'me@example.test',
+          server: 'mail.switchboard.test',
+          host: smtp.host,
+          port: smtp.port,
+          user: smtp.user,
+          password: smtp.password,
+          caFile: smtp.caFile,
+          imapServer: 'imap.switchboard.test',
+          imapHost: imap.host,
+          imapPort: imap.port,
+        },
+      },
+      contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { email: 'jane@example.org' } }],
+    };
+    const h = startCore(settings);
+    cores.push(h);
+    await h.event('mechanisms:changed', (views) => views.some((v) => v.id === 'email'));
+    const shown = (core: CoreHarness, body: string) => core.event('messages:changed', (m: MessageView) => m.direction === 'in' && m.body === body);
+
+    await imap.deliver(
+      mail(
+        { From: 'Jane Doe <jane@example.org>', To: 'me@example.test', Subject: 'Re: Lunch', 'Message-ID': '<r1@example.org>', 'In-Reply-To': '<m1@switchboard.invalid>', 'Content-Type': 'text/plain; charset=utf-8' },
+        'Sounds good, see you at noon.\n\nOn Tue, 1 Dec 2026, Me Myself wrote:\n> Lunch at noon?\n',
+      ),
+    );
+    expect((await shown(h, 'Sounds good, see you at noon.')).contactId).toBe('jane');
+
+    await imap.deliver(mail({ From: 'Jane Doe <jane@example.org>', To: 'me@example.test', Subject: 'News', 'List-Id': '<news.example.org>', 'Content-Type': 'text/plain' }, 'Our weekly newsletter'));
+    await imap.deliver(
+      mail({ From: 'Jane Doe <jane@example.org>', To: 'me@example.test', Subject: 'Fancy', 'Content-Type': 'text/html; charset=utf-8' }, '<p>Written in <b>HTML</b></p>\n<p>-- <br>Jane</p>'),
+    );
+    const html = await h.event('messages:changed', (m: MessageView) => m.direction === 'in' && m.body.startsWith('Written in'));
+    expect(html.body).toMatch(/^Written in HTML/);
+    expect(html.body).not.toContain('<');
+
+    const stranger = h.event('strangers:changed', (v: NewPeopleView) => v.total === 1);
+    await imap.deliver(mail({ From: 'Someone <someone@elsewhere.example>', To: 'me@example.test', Subject: 'Hello', 'Content-Type': 'text/plain' }, 'Do we know each other?'));
+    expect((await stranger).people[0]).toMatchObject({ firstMessage: 'Do we know each other?' });
+
+    await h.stop();
+    // Closed: one more answer comes.
+    await imap.deliver(
+      mail({ From: 'Jane Doe <jane@example.org>', To: 'me@example.test', Subject: 'Also', 'Content-Type': 'text/plain' }, 'One more thing while you were away.\n\n-- \nJane Doe, Example Ltd'),
+    );
+    const again = startCore(settings, { dir: h.dir });
+    cores.push(again);
+    await shown(again, 'One more thing while you were away.');
+    const conversation = await again.call('messages:list', { contactId: 'jane' });
+    expect(conversation.map((m) => m.body.split('\n')[0])).toEqual(['Sounds good, see you at noon.', expect.stringMatching(/^Written in HTML/), 'One more thing while you were away.']);
+  });
+});
