@@ -15,6 +15,7 @@ const needed = {
   kannel: '/usr/sbin/bearerbox',
   'kannel-extras': '/usr/lib/kannel/test/fakesmsc',
   'python3-aiosmtpd': '/usr/lib/python3/dist-packages/aiosmtpd',
+  'dovecot-imapd': '/usr/sbin/dovecot',
   openssl: '/usr/bin/openssl',
 };
 const missing = Object.entries(needed).filter(([, file]) => !fs.existsSync(file)).map(([name]) => name);
@@ -30,6 +31,9 @@ if (skipBuild && !fs.existsSync('dist/host/main.js')) {
 
 // The world's servers make their folders in os.tmpdir(); pointing TMPDIR here keeps them all in it.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-demo-'));
+// Traversable but not listable: Dovecot's own processes (its auth user, the mail user) must reach the
+// mailbox folder inside; nobody can list what is here, and the CA key and settings keep their own 0700/0600.
+fs.chmodSync(tmp, 0o711);
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 let world;

@@ -13,17 +13,39 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SettingsInput } from '../../shared/settings';
+import { startDovecot, type ImapServer } from './dovecot';
 import { startKannel, type KannelGateway } from './kannel';
 import { freePort } from './ports';
 import { startIrcPeer, startNgircd, type IrcPeer, type IrcServer } from './ngircd';
 import { startPeer, type Peer } from './peer';
 import { startProsody, type ProsodyServer } from './prosody';
-import { startSmtp, type SmtpServer } from './smtp';
+import { startSmtp, type ReceivedMail, type SmtpServer } from './smtp';
+
+/** An answer to a mail, as a person's mail client writes it: linked to it, quoting it below. */
+export function answerMail(from: { name: string; address: string }, to: ReceivedMail, words = `Thanks, got it. - ${from.name.split(' ')[0]}`): string {
+  const quote = to.body.split('\n').map((l) => `> ${l}`).join('\r\n');
+  return [
+    `From: ${from.name} <${from.address}>`,
+    'To: me@example.test',
+    `Subject: Re: ${to.subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${randomBytes(8).toString('hex')}@example.org>`,
+    `In-Reply-To: ${to.messageId}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    words,
+    '',
+    `On ${new Date().toUTCString()}, Me Myself wrote:`,
+    quote,
+    '',
+  ].join('\r\n');
+}
 
 export interface ExampleWorld {
   readonly configDir: string;
   readonly settings: SettingsInput;
-  readonly servers: { im1: ProsodyServer; im2: IrcServer; mail: SmtpServer; pager: KannelGateway };
+  readonly servers: { im1: ProsodyServer; im2: IrcServer; mail: SmtpServer; imap: ImapServer; pager: KannelGateway };
   readonly people: {
     jerry: { im1: Peer; im2: IrcPeer };
     jane: { im2: IrcPeer; pager: string };
@@ -40,6 +62,8 @@ export async function startExampleWorld(options: { replies?: boolean } = {}): Pr
   // Replies to pages come back through the gateway to Switchboard's SMS listener, on a port fixed here.
   const incoming = { port: await freePort(), secret: randomBytes(16).toString('hex') };
   const [im1, im2, mail, pager] = await Promise.all([startProsody({ domain: 'im1.example.test' }), startNgircd('im2.example.test'), startSmtp('mail.example.test'), startKannel({ incoming })]);
+  // My mailbox, where answers to my e-mails arrive: same login as the submission server, as a provider's.
+  const imap = await startDovecot('imap.example.test', { user: mail.user, password: mail.password });
   const me = im1.createAccount('me');
   const jerry1 = im1.createAccount('jerry');
   const jane1 = im1.createAccount('jane');
@@ -62,6 +86,11 @@ export async function startExampleWorld(options: { replies?: boolean } = {}): Pr
     people.jerry.im2.onMessage = (m) => void people.jerry.im2.say(m.from, `Got it on IRC — Jerry`);
     people.jane.im2.onMessage = (m) => void people.jane.im2.say(m.from, `I'm in a meeting, will read this later — Jane`);
     people.john.im2.onMessage = (m) => void people.john.im2.say(m.from, `John here, thanks.`);
+    // Pamela and John answer e-mails by e-mail, quoting the message as mail clients do.
+    mail.onMail = (m) => {
+      const who = m.to.includes(people.pamela.email) ? { name: 'Pamela White', address: people.pamela.email } : m.to.includes(people.john.email) ? { name: 'John Smith', address: people.john.email } : undefined;
+      if (who) void imap.deliver(answerMail(who, m)).catch(() => undefined);
+    };
     // Frank has only a pager, and answers a page from it by SMS.
     pager.onPage = (page) => {
       if (page.to === people.frank.pager) void pager.send(people.frank.pager, '12345', 'Got your page, calling you back - Frank');
@@ -73,7 +102,19 @@ export async function startExampleWorld(options: { replies?: boolean } = {}): Pr
     accounts: {
       im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: im1.service, caFile: im1.caFile },
       im2: { plugin: 'irc', server: im2.serverName, host: im2.host, port: im2.port, nick: 'MeMyself', password: im2.password, caFile: im2.caFile, pollSeconds: 2, lineIntervalMs: 100 },
-      email: { plugin: 'email', address: 'me@example.test', server: 'mail.example.test', host: mail.host, port: mail.port, user: mail.user, password: mail.password, caFile: mail.caFile },
+      email: {
+        plugin: 'email',
+        address: 'me@example.test',
+        server: 'mail.example.test',
+        host: mail.host,
+        port: mail.port,
+        user: mail.user,
+        password: mail.password,
+        caFile: mail.caFile,
+        imapServer: 'imap.example.test',
+        imapHost: imap.host,
+        imapPort: imap.port,
+      },
       pager: { plugin: 'sms', sendsmsUrl: pager.sendsmsUrl, username: pager.username, password: pager.password, callbackPort: incoming.port, incomingSecret: incoming.secret },
     },
     contacts: [
@@ -101,12 +142,12 @@ export async function startExampleWorld(options: { replies?: boolean } = {}): Pr
   return {
     configDir,
     settings,
-    servers: { im1, im2, mail, pager },
+    servers: { im1, im2, mail, imap, pager },
     people,
     myIm1: me.jid,
     async stop() {
       await Promise.all([people.jerry.im1.offline(), people.pamela.im1.offline(), people.jerry.im2.quit(), people.jane.im2.quit(), people.john.im2.quit()]);
-      await Promise.all([im1.stop(), im2.stop(), mail.stop(), pager.stop()]);
+      await Promise.all([im1.stop(), im2.stop(), mail.stop(), imap.stop(), pager.stop()]);
     },
   };
 }

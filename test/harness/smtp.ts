@@ -31,6 +31,8 @@ export interface SmtpServer {
   readonly password: string;
   readonly received: ReceivedMail[];
   receive(match: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
+  /** Called for every mail accepted (scripted people answer through it). */
+  onMail: ((mail: ReceivedMail) => void) | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -61,14 +63,15 @@ export async function startSmtp(domain = 'mail.switchboard.test'): Promise<SmtpS
         if (data.listening) return resolve();
         received.push(data);
         arrivals.emit('mail');
+        server.onMail?.(data);
       });
       child!.once('exit', (code) => reject(new Error(`the SMTP server exited (${code}): ${errors}`)));
     });
     await listening;
   }
 
-  await start();
-  return {
+  const server: SmtpServer = {
+    onMail: undefined,
     host: '127.0.0.1',
     port,
     caFile: certs.caFile,
@@ -86,4 +89,6 @@ export async function startSmtp(domain = 'mail.switchboard.test'): Promise<SmtpS
       await gone;
     },
   };
+  await start();
+  return server;
 }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
-import { startExampleWorld, type ExampleWorld } from '../harness/example-world';
+import { answerMail, startExampleWorld, type ExampleWorld } from '../harness/example-world';
 
 describe('the worked example (figs. 9 to 12)', () => {
   let world: ExampleWorld;
@@ -65,5 +65,9 @@ describe('the worked example (figs. 9 to 12)', () => {
     expect(mail).toMatchObject({ body: 'Pamela, urgent: the contract', switchboardId: sent.id, tls: true });
     expect((await finished(sent.id)).state).toBe('sent');
     expect(await attempts(sent.id)).toEqual(['im1:failed', 'email:accepted']);
+    // She answers the e-mail from her mail client, quoting it: her words land in her one conversation.
+    await world.servers.imap.deliver(answerMail({ name: 'Pamela White', address: world.people.pamela.email }, mail, 'Signed and sent back. - Pamela'));
+    const answer = await h.event('messages:changed', (m: MessageView) => m.direction === 'in' && m.contactId === 'pamela');
+    expect(answer.body).toBe('Signed and sent back. - Pamela');
   });
 });
