@@ -154,27 +154,13 @@ export class Archive {
     let fromStart = after === undefined;
     let count = 0;
     for (let page = 0; page < CATCH_UP_PAGES; page++) {
-      const queryid = randomUUID();
-      this.#queries.set(queryid, (message, archiveId, stamp) => {
-        if (!archiveId) return;
-        count++;
-        each(message, archiveId, stamp);
-      });
-      let fin: Element | undefined;
+      const fields = fromStart ? [xml('field', { var: 'start' }, xml('value', {}, new Date(from.since).toISOString()))] : [];
       try {
-        const query = xml(
-          'query',
-          { xmlns: NS_MAM, queryid },
-          xml(
-            'x',
-            { xmlns: NS_DATA, type: 'submit' },
-            xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
-            ...(fromStart ? [xml('field', { var: 'start' }, xml('value', {}, new Date(from.since).toISOString()))] : []),
-          ),
-          xml('set', { xmlns: NS_RSM }, xml('max', {}, String(PAGE_SIZE)), ...(after ? [xml('after', {}, after)] : [])),
-        );
-        const answer = await this.#caller().request(xml('iq', { type: 'set' }, query), QUERY_TIMEOUT_MS);
-        fin = answer.getChild('fin', NS_MAM);
+        after = await this.#page(fields, after, (message, archiveId, stamp) => {
+          if (!archiveId) return;
+          count++;
+          each(message, archiveId, stamp);
+        });
       } catch (error) {
         // The archive no longer holds the message we had last (expired there): read from `since` instead.
         if (!fromStart && (error as { condition?: string }).condition === 'item-not-found') {
@@ -183,14 +169,34 @@ export class Archive {
           continue;
         }
         throw error;
-      } finally {
-        this.#queries.delete(queryid);
       }
-      const last = fin?.getChild('set', NS_RSM)?.getChildText('last');
-      if (!fin || fin.attrs.complete === 'true' || !last) break;
-      after = last;
+      if (after === undefined) break;
     }
     return count;
+  }
+
+  /**
+   * One page of a query (the form's `fields` besides its type, RSM `after`), each result handed to
+   * `collect` as it comes; resolves with where the next page starts, undefined when there is none.
+   */
+  async #page(fields: readonly Element[], after: string | undefined, collect: (message: Element, archiveId: string | undefined, stamp: number | undefined) => void): Promise<string | undefined> {
+    const queryid = randomUUID();
+    this.#queries.set(queryid, collect);
+    let fin: Element | undefined;
+    try {
+      const query = xml(
+        'query',
+        { xmlns: NS_MAM, queryid },
+        xml('x', { xmlns: NS_DATA, type: 'submit' }, xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)), ...fields),
+        xml('set', { xmlns: NS_RSM }, xml('max', {}, String(PAGE_SIZE)), ...(after ? [xml('after', {}, after)] : [])),
+      );
+      const answer = await this.#caller().request(xml('iq', { type: 'set' }, query), QUERY_TIMEOUT_MS);
+      fin = answer.getChild('fin', NS_MAM);
+    } finally {
+      this.#queries.delete(queryid);
+    }
+    const last = fin?.getChild('set', NS_RSM)?.getChildText('last');
+    return !fin || fin.attrs.complete === 'true' || !last ? undefined : last;
   }
 
   /** One sweep at a time; lookups asked for meanwhile share the next. */
@@ -231,36 +237,19 @@ export class Archive {
     const end = Math.max(...batch.map((w) => w.until)) + shift + margin;
     const found = new Set<string>();
     let after: string | undefined;
+    const fields = [
+      ...(peers.size === 1 ? [xml('field', { var: 'with' }, xml('value', {}, [...peers][0]!))] : []),
+      xml('field', { var: 'start' }, xml('value', {}, new Date(start).toISOString())),
+      xml('field', { var: 'end' }, xml('value', {}, new Date(end).toISOString())),
+    ];
     for (let page = 0; page < MAX_PAGES && found.size < wanted.size; page++) {
-      const queryid = randomUUID();
-      this.#queries.set(queryid, (message) => {
+      after = await this.#page(fields, after, (message) => {
         const ours = !message.attrs.from || bareAddress(message.attrs.from) === this.#own;
         const id = message.getChild('origin-id', NS_SID)?.attrs.id ?? message.attrs.id;
         const key = id && keyOf(bareAddress(message.attrs.to ?? ''), id);
         if (ours && key && wanted.has(key)) found.add(key);
       });
-      let fin: Element | undefined;
-      try {
-        const fields = [
-          xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
-          ...(peers.size === 1 ? [xml('field', { var: 'with' }, xml('value', {}, [...peers][0]!))] : []),
-          xml('field', { var: 'start' }, xml('value', {}, new Date(start).toISOString())),
-          xml('field', { var: 'end' }, xml('value', {}, new Date(end).toISOString())),
-        ];
-        const query = xml(
-          'query',
-          { xmlns: NS_MAM, queryid },
-          xml('x', { xmlns: NS_DATA, type: 'submit' }, ...fields),
-          xml('set', { xmlns: NS_RSM }, xml('max', {}, String(PAGE_SIZE)), ...(after ? [xml('after', {}, after)] : [])),
-        );
-        const answer = await this.#caller().request(xml('iq', { type: 'set' }, query), QUERY_TIMEOUT_MS);
-        fin = answer.getChild('fin', NS_MAM);
-      } finally {
-        this.#queries.delete(queryid);
-      }
-      const last = fin?.getChild('set', NS_RSM)?.getChildText('last');
-      if (!fin || fin.attrs.complete === 'true' || !last) break;
-      after = last;
+      if (after === undefined) break;
     }
     return found;
   }
