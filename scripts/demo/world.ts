@@ -56,11 +56,12 @@ The worked example is running on this machine:
   IM system 1 (XMPP, Prosody)   ${world.servers.im1.service}
   IM system 2 (IRC, ngIRCd)     ${world.servers.im2.host}:${world.servers.im2.port}
   E-mail (SMTP, aiosmtpd)       ${world.servers.mail.host}:${world.servers.mail.port}
+  Mailbox (IMAP, Dovecot)       ${world.servers.imap.host}:${world.servers.imap.port}
   Pager (SMS, Kannel)           ${world.servers.pager.sendsmsUrl}
 
   Jerry Jones   on both IM systems, available          (green square)
-  Jane Doe      away on IM system 2; pager               (red circle)
-  Frank White   pager only, no presence                  (no glyph)
+  Jane Doe      away on IM system 2; pager; e-mail       (red circle)
+  Frank White   pager only, no presence; answers by SMS  (no glyph)
   John Smith    IM system 2, e-mail, pager
   Pamela White  IM system 1, e-mail
 Settings: ${world.configDir}/settings.json (removed when the demo stops)

@@ -3,7 +3,7 @@
 // an SMS gateway (Kannel with fakesmsc as the phones). Five people, each reachable where the example
 // says, played by real clients:
 //   Jerry Jones  — on both IM systems, available            → reached by IM system 1
-//   Jane Doe     — IM 1 address but not signed in; on IM 2, away; pager → IM 1 fails, IM 2 reaches her
+//   Jane Doe     — IM 1 address but not signed in; on IM 2, away; pager; e-mail → IM 1 fails, IM 2 reaches her
 //   Frank White  — IM addresses where he is not; pager only, no presence → reached by pager
 //   John Smith   — IM 2, e-mail and pager
 //   Pamela White — IM 1 and e-mail
@@ -48,7 +48,7 @@ export interface ExampleWorld {
   readonly servers: { im1: ProsodyServer; im2: IrcServer; mail: SmtpServer; imap: ImapServer; pager: KannelGateway };
   readonly people: {
     jerry: { im1: Peer; im2: IrcPeer };
-    jane: { im2: IrcPeer; pager: string };
+    jane: { im2: IrcPeer; pager: string; email: string };
     frank: { pager: string };
     john: { im2: IrcPeer; email: string; pager: string };
     pamela: { im1: Peer; email: string };
@@ -73,7 +73,7 @@ export async function startExampleWorld(options: { replies?: boolean } = {}): Pr
 
   const people = {
     jerry: { im1: await xmppPeer(jerry1), im2: await startIrcPeer(im2, 'JerryJones') },
-    jane: { im2: await startIrcPeer(im2, 'JaneDoe'), pager: '+15550102' },
+    jane: { im2: await startIrcPeer(im2, 'JaneDoe'), pager: '+15550102', email: 'jane.doe@example.org' },
     frank: { pager: '+15550103' },
     john: { im2: await startIrcPeer(im2, 'JohnSmith'), email: 'john.smith@example.org', pager: '+15550104' },
     pamela: { im1: await xmppPeer(pamela1), email: 'pamela.white@example.org' },
@@ -86,9 +86,14 @@ export async function startExampleWorld(options: { replies?: boolean } = {}): Pr
     people.jerry.im2.onMessage = (m) => void people.jerry.im2.say(m.from, `Got it on IRC — Jerry`);
     people.jane.im2.onMessage = (m) => void people.jane.im2.say(m.from, `I'm in a meeting, will read this later — Jane`);
     people.john.im2.onMessage = (m) => void people.john.im2.say(m.from, `John here, thanks.`);
-    // Pamela and John answer e-mails by e-mail, quoting the message as mail clients do.
+    // Jane, John and Pamela answer e-mails by e-mail, quoting the message as mail clients do.
+    const writers = [
+      { name: 'Jane Doe', address: people.jane.email },
+      { name: 'John Smith', address: people.john.email },
+      { name: 'Pamela White', address: people.pamela.email },
+    ];
     mail.onMail = (m) => {
-      const who = m.to.includes(people.pamela.email) ? { name: 'Pamela White', address: people.pamela.email } : m.to.includes(people.john.email) ? { name: 'John Smith', address: people.john.email } : undefined;
+      const who = writers.find((w) => m.to.includes(w.address));
       if (who) void imap.deliver(answerMail(who, m)).catch(() => undefined);
     };
     // Frank has only a pager, and answers a page from it by SMS.
@@ -119,7 +124,7 @@ export async function startExampleWorld(options: { replies?: boolean } = {}): Pr
     },
     contacts: [
       { id: 'jerry', name: 'Jerry Jones', addresses: { im1: jerry1.jid, im2: 'JerryJones' } },
-      { id: 'jane', name: 'Jane Doe', addresses: { im1: jane1.jid, im2: 'JaneDoe', pager: people.jane.pager } },
+      { id: 'jane', name: 'Jane Doe', addresses: { im1: jane1.jid, im2: 'JaneDoe', pager: people.jane.pager, email: people.jane.email } },
       { id: 'frank', name: 'Frank White', addresses: { im1: frank1.jid, im2: 'FrankWhite', pager: people.frank.pager } },
       { id: 'john', name: 'John Smith', addresses: { im2: 'JohnSmith', email: people.john.email, pager: people.john.pager } },
       { id: 'pamela', name: 'Pamela White', addresses: { im1: pamela1.jid, email: people.pamela.email } },

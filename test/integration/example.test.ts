@@ -45,6 +45,14 @@ describe('the worked example (figs. 9 to 12)', () => {
     expect(world.servers.pager.pages.filter((p) => p.to === world.people.jane.pager)).toEqual([]);
   });
 
+  it('takes Jane’s answer by e-mail to a message sent to everyone at once into her one conversation', async () => {
+    const sent = await h.call('messages:send', { contactId: 'jane', body: 'Jane, the minutes are attached', manager: 'broadcast' });
+    const mail = await world.servers.mail.receive((m) => m.to.includes(world.people.jane.email) && m.switchboardId === sent.id);
+    await world.servers.imap.deliver(answerMail({ name: 'Jane Doe', address: world.people.jane.email }, mail, 'Thanks, I will read them tonight. - Jane'));
+    const answer = await h.event('messages:changed', (m: MessageView) => m.direction === 'in' && m.body === 'Thanks, I will read them tonight. - Jane');
+    expect(answer.contactId).toBe('jane');
+  });
+
   it('reaches Frank White by the pager after both IM systems fail', async () => {
     const sent = await h.call('messages:send', { contactId: 'frank', body: 'Frank, the server room is flooding' });
     const page = await world.servers.pager.receive((p) => p.to === world.people.frank.pager);
