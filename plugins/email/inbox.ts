@@ -25,10 +25,12 @@ export interface InboxOptions {
   /** The newest server id the core holds from this account. */
   readonly lastServerId: () => string | undefined;
   readonly incoming: (message: IncomingMessage) => void;
+  /** A contact answered a mail we sent: it reached them (the core upgrades that message to delivered). */
+  readonly answered: (messageId: string) => void;
+  /** The contacts' addresses on this mechanism: only their answers count as evidence. */
+  readonly contacts: () => readonly string[];
 }
 
-/** Message-IDs of the mail Switchboard sends end so (see index.ts). */
-export const OUR_MESSAGE_ID = /@switchboard\.invalid>?$/;
 const MAX_BODY = 20_000;
 /** The first time a mailbox is read: how far back, and how many mails at most. */
 const FIRST_DAYS = 30;
@@ -44,10 +46,15 @@ export function isBulk(mail: ParsedMail): boolean {
   return auto !== '' && auto !== 'no';
 }
 
+/** The ids of our messages that the mail answers: In-Reply-To and References name their Message-IDs, <id@switchboard.invalid> (index.ts). */
+export function answeredIds(mail: ParsedMail): string[] {
+  const refs = [mail.inReplyTo ?? '', ...(Array.isArray(mail.references) ? mail.references : [mail.references ?? ''])];
+  return [...new Set(refs.flatMap((r) => r.match(/[^<>\s]+@switchboard\.invalid/g) ?? []).map((r) => r.slice(0, r.indexOf('@switchboard.invalid'))))];
+}
+
 /** Whether the mail answers one of ours. */
 export function answersOurs(mail: ParsedMail): boolean {
-  const refs = [mail.inReplyTo ?? '', ...(Array.isArray(mail.references) ? mail.references : [mail.references ?? ''])];
-  return refs.some((r) => OUR_MESSAGE_ID.test(r.trim()));
+  return answeredIds(mail).length > 0;
 }
 
 /** What the person wrote: up to the quoted history ("On … wrote:", "> " lines) or the signature ("-- "). */
@@ -179,7 +186,10 @@ export class ImapInbox {
     const mail = await simpleParser(message.source, { skipImageLinks: true, skipTextLinks: true });
     const from = mail.from?.value[0]?.address?.trim().toLowerCase();
     if (!from || isBulk(mail)) return;
-    if (this.#o.onlyReplies && !answersOurs(mail)) return;
+    const answered = answeredIds(mail);
+    if (this.#o.onlyReplies && !answered.length) return;
+    // A contact's answer to our mail proves it reached them; anyone else's claim proves nothing.
+    if (this.#o.contacts().some((a) => a.trim().toLowerCase() === from)) for (const id of answered) this.#o.answered(id);
     const body = mailText(mail);
     if (!body) return;
     const at = message.internalDate instanceof Date ? message.internalDate.getTime() : undefined;

@@ -89,6 +89,8 @@ class EmailMechanism implements Mechanism {
         log: this.#ctx.log,
         lastServerId: () => this.#ctx.lastServerId(),
         incoming: (message) => this.#ctx.incoming(message),
+        answered: (messageId) => this.#ctx.receipt(messageId, 'delivered'),
+        contacts: () => this.#ctx.addresses(),
       });
       this.#inbox.start();
     }

@@ -1,7 +1,7 @@
 // E-mail in, against a real Dovecot (IMAP with STARTTLS, its certificate from the run's CA) and a
 // real SMTP server (aiosmtpd): Jane answers an e-mail and her answer lands in her one conversation as
-// text (her quote of ours and her signature cut; an HTML-only mail reduced to text; an attachment
-// named); a newsletter from her is left alone; a stranger's mail waits in New people; and mail that
+// text (her quote of ours and her signature cut; an HTML-only mail reduced to text) and marks ours
+// delivered, where a stranger's claim to answer it does not; a newsletter from her is left alone; a stranger's mail waits in New people; and mail that
 // came while Switchboard was closed arrives once when it starts again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView, NewPeopleView } from '../../shared/domain';
@@ -29,7 +29,7 @@ const mail = (headers: Record<string, string>, body: string) =>
     .join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`;
 
 describe('e-mail in', () => {
-  it('lands replies in the person’s conversation as text, leaves bulk mail alone, and catches up after a restart', async () => {
+  it('lands replies in the person’s conversation as text, takes them as proof of delivery, leaves bulk mail alone, and catches up after a restart', async () => {
     // One login for sending and reading, as a provider's.
     const settings = {
       accounts: {
@@ -54,13 +54,22 @@ describe('e-mail in', () => {
     await h.event('mechanisms:changed', (views) => views.some((v) => v.id === 'email'));
     const shown = (core: CoreHarness, body: string) => core.event('messages:changed', (m: MessageView) => m.direction === 'in' && m.body === body);
 
+    const sent = await h.call('messages:send', { contactId: 'jane', body: 'Lunch at noon?', priority: 'normal' });
+    const ours = await smtp.receive((m) => m.switchboardId === sent.id);
+    // Someone else claims to answer it: no evidence. Then Jane answers it, quoting it.
+    await imap.deliver(mail({ From: 'Mallory <mallory@elsewhere.example>', To: 'me@example.test', Subject: 'Re: Lunch', 'In-Reply-To': ours.messageId, 'Content-Type': 'text/plain' }, 'I got it, honest'));
+    await h.event('strangers:changed', (v: NewPeopleView) => v.total === 1);
+    expect((await h.call('messages:list', { contactId: 'jane' })).find((m) => m.id === sent.id)?.state).toBe('sent');
     await imap.deliver(
       mail(
-        { From: 'Jane Doe <jane@example.org>', To: 'me@example.test', Subject: 'Re: Lunch', 'Message-ID': '<r1@example.org>', 'In-Reply-To': '<m1@switchboard.invalid>', 'Content-Type': 'text/plain; charset=utf-8' },
+        { From: 'Jane Doe <jane@example.org>', To: 'me@example.test', Subject: 'Re: Lunch', 'Message-ID': '<r1@example.org>', 'In-Reply-To': ours.messageId, 'Content-Type': 'text/plain; charset=utf-8' },
         'Sounds good, see you at noon.\n\nOn Tue, 1 Dec 2026, Me Myself wrote:\n> Lunch at noon?\n',
       ),
     );
     expect((await shown(h, 'Sounds good, see you at noon.')).contactId).toBe('jane');
+    // Her answer proves our mail reached her (Mallory's, a stranger's, proved nothing).
+    const reached = await h.event('messages:changed', (m: MessageView) => m.id === sent.id && m.state === 'delivered');
+    expect(reached.state).toBe('delivered');
 
     await imap.deliver(mail({ From: 'Jane Doe <jane@example.org>', To: 'me@example.test', Subject: 'News', 'List-Id': '<news.example.org>', 'Content-Type': 'text/plain' }, 'Our weekly newsletter'));
     await imap.deliver(
@@ -70,9 +79,9 @@ describe('e-mail in', () => {
     expect(html.body).toMatch(/^Written in HTML/);
     expect(html.body).not.toContain('<');
 
-    const stranger = h.event('strangers:changed', (v: NewPeopleView) => v.total === 1);
+    const stranger = h.event('strangers:changed', (v: NewPeopleView) => v.total === 2);
     await imap.deliver(mail({ From: 'Someone <someone@elsewhere.example>', To: 'me@example.test', Subject: 'Hello', 'Content-Type': 'text/plain' }, 'Do we know each other?'));
-    expect((await stranger).people[0]).toMatchObject({ firstMessage: 'Do we know each other?' });
+    expect((await stranger).people.map((p) => p.firstMessage)).toEqual(['Do we know each other?', 'I got it, honest']);
 
     await h.stop();
     // Closed: one more answer comes.
@@ -83,6 +92,6 @@ describe('e-mail in', () => {
     cores.push(again);
     await shown(again, 'One more thing while you were away.');
     const conversation = await again.call('messages:list', { contactId: 'jane' });
-    expect(conversation.map((m) => m.body.split('\n')[0])).toEqual(['Sounds good, see you at noon.', expect.stringMatching(/^Written in HTML/), 'One more thing while you were away.']);
+    expect(conversation.map((m) => m.body.split('\n')[0])).toEqual(['Lunch at noon?', 'Sounds good, see you at noon.', expect.stringMatching(/^Written in HTML/), 'One more thing while you were away.']);
   });
 });

@@ -2,7 +2,7 @@
 // their signature; bulk mail is told apart by its headers; a reply to ours by its references.
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { answersOurs, isBulk, newText } from '../../plugins/email/inbox';
+import { answeredIds, answersOurs, isBulk, newText } from '../../plugins/email/inbox';
 
 const parse = (headers: string, body = 'Hi') => simpleParser(`${headers}\r\nContent-Type: text/plain\r\n\r\n${body}\r\n`);
 
@@ -29,5 +29,6 @@ describe('which mail', () => {
     expect(answersOurs(await parse('From: a@example.org\r\nIn-Reply-To: <m1@switchboard.invalid>'))).toBe(true);
     expect(answersOurs(await parse('From: a@example.org\r\nReferences: <x@example.org> <m1@switchboard.invalid>'))).toBe(true);
     expect(answersOurs(await parse('From: a@example.org\r\nIn-Reply-To: <x@example.org>'))).toBe(false);
+    expect(answeredIds(await parse('From: a@example.org\r\nIn-Reply-To: <m2@switchboard.invalid>\r\nReferences: <m1@switchboard.invalid> <m2@switchboard.invalid>'))).toEqual(['m2', 'm1']);
   });
 });
