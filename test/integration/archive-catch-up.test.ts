@@ -1,5 +1,5 @@
 // Switchboard closed for a while, then opened: it catches up from the account's archive (XEP-0313
-// on a real Prosody with mod_mam) with nothing missing and nothing twice. While it was closed Jane
+// on a real Prosody and a real ejabberd) with nothing missing and nothing twice. While it was closed Jane
 // wrote three messages (her client sends to the user's bare address; the user's phone, a stock
 // @xmpp/client, was online and took them) and the user wrote one from the phone; opened again, the
 // conversation holds all four, in order, once, beside what was there before.
@@ -7,19 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
 import { startPeer, type Peer } from '../harness/peer';
-import { startProsody, type ProsodyServer } from '../harness/prosody';
+import { startEjabberd, type XmppServer } from '../harness/ejabberd';
+import { startProsody } from '../harness/prosody';
 
-let server: ProsodyServer;
+let server: XmppServer;
 const peers: Peer[] = [];
 const cores: CoreHarness[] = [];
 
-beforeAll(async () => {
-  server = await startProsody({ domain: 'archive.switchboard.test' });
-});
 afterAll(async () => {
   await Promise.all(peers.map((p) => p.offline()));
   for (const core of cores) await core.stop().catch(() => undefined);
-  await server?.stop();
 });
 
 async function peer(account: { jid: string; password: string }, resource?: string): Promise<Peer> {
@@ -28,7 +25,19 @@ async function peer(account: { jid: string; password: string }, resource?: strin
   return p;
 }
 
-describe('catching up from the archive', () => {
+const servers: [string, () => Promise<XmppServer>][] = [
+  ['Prosody', () => startProsody({ domain: 'archive.switchboard.test' })],
+  ['ejabberd', () => startEjabberd({ domain: 'archive.ejabberd.switchboard.test' })],
+];
+
+describe.each(servers)('catching up from the archive, on %s', (_name, start) => {
+  beforeAll(async () => {
+    server = await start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
   it('after being closed while three messages came and one was sent from elsewhere, shows all four, in order, once', async () => {
     const me = server.createAccount('me');
     const jane = await peer(server.createAccount('jane'));

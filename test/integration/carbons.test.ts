@@ -8,22 +8,17 @@ import { WRITTEN_ELSEWHERE } from '../../core/messages/inbox';
 import type { MessageView } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
 import { startPeer, type Peer } from '../harness/peer';
-import { startProsody, type ProsodyServer } from '../harness/prosody';
+import type { XmppServer } from '../harness/ejabberd';
+import { startProsody } from '../harness/prosody';
 
-let server: ProsodyServer;
+let server: XmppServer;
 let h: CoreHarness | undefined;
 const peers: Peer[] = [];
 
-beforeAll(async () => {
-  server = await startProsody({ domain: 'carbons.switchboard.test' });
-});
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.offline()));
   await h?.stop();
   h = undefined;
-});
-afterAll(async () => {
-  await server?.stop();
 });
 
 async function peer(account: { jid: string; password: string }, resource?: string): Promise<Peer> {
@@ -32,7 +27,17 @@ async function peer(account: { jid: string; password: string }, resource?: strin
   return p;
 }
 
-describe('messages from the user’s other devices', () => {
+// Prosody only: Debian 12's ejabberd (23.01) ships without mod_carbons.
+const servers: [string, () => Promise<XmppServer>][] = [['Prosody', () => startProsody({ domain: 'carbons.switchboard.test' })]];
+
+describe.each(servers)('messages from the user’s other devices, on %s', (_name, start) => {
+  beforeAll(async () => {
+    server = await start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
   it('what the phone writes shows as sent, what it receives shows as received, each once, in order', async () => {
     const me = server.createAccount('me');
     const jane = await peer(server.createAccount('jane'));
