@@ -21,6 +21,9 @@ const NS_MARKERS = 'urn:xmpp:chat-markers:0';
 const NS_CARBONS = 'urn:xmpp:carbons:2';
 const NS_FORWARD = 'urn:xmpp:forward:0';
 const NS_DELAY = 'urn:xmpp:delay';
+/** A chat or normal message: errors, group chat and headlines are not someone talking to us. */
+const isChat = (message: Element) => !['error', 'groupchat', 'headline'].includes(message.attrs.type ?? 'normal');
+
 /** How far back the first catch-up from the archive reads, when the core holds nothing from the account yet. */
 const CATCH_UP_DAYS = 30;
 /** A server that does not answer the carbons request in this time is taken to have none. */
@@ -277,26 +280,20 @@ class XmppMechanism implements Mechanism {
 
   /** A message from the account's own archive: said by a contact, or by the user on any device. */
   #fromArchive(message: Element, archiveId: string, stamp: number | undefined): void {
-    const own = this.#account && bareAddress(this.#account.jid);
-    const type = message.attrs.type ?? 'normal';
-    if (!own || type === 'error' || type === 'groupchat' || type === 'headline') return;
+    const own = this.#ownAddress();
+    if (!own || !isChat(message)) return;
     const from = message.attrs.from ? bareAddress(message.attrs.from) : own;
-    const originId = message.getChild('origin-id', NS_SID)?.attrs.id;
-    const body = message.getChildText('body');
+    const said = this.#said(message);
     const at = stamp !== undefined ? { at: stamp } : {};
     if (from === own) {
       const to = message.attrs.to && bareAddress(message.attrs.to);
-      if (to && to !== own && body) this.#ctx.incoming({ from: to, body, fromOwnDevice: true, serverId: archiveId, ...(originId && { id: originId }), ...at });
+      if (to && to !== own && said) this.#ctx.incoming({ ...said, from: to, fromOwnDevice: true, serverId: archiveId, ...at });
       return;
     }
-    if (this.#known(from)) {
-      const received = message.getChild('received', NS_RECEIPTS)?.attrs.id;
-      if (received) this.#ctx.receipt(received, 'delivered');
-      const displayed = message.getChild('displayed', NS_MARKERS)?.attrs.id;
-      if (displayed) this.#ctx.receipt(displayed, 'read');
-    }
-    if (body) this.#ctx.incoming({ from, body, serverId: archiveId, ...(originId && { id: originId }), ...at });
+    this.#confirmations(message, from);
+    if (said) this.#ctx.incoming({ ...said, from, serverId: archiveId, ...at });
   }
+
 
   /** Asks for the presence of every contact address we are not yet subscribed to. */
   async #subscribeToContacts(connection: Connection): Promise<void> {
@@ -366,12 +363,8 @@ class XmppMechanism implements Mechanism {
       return;
     }
     const to = copy.attrs.to && bareAddress(copy.attrs.to);
-    const body = copy.getChildText('body');
-    const type = copy.attrs.type ?? 'normal';
-    if (!to || to === own || !body || type === 'error' || type === 'groupchat' || type === 'headline') return;
-    const originId = copy.getChild('origin-id', NS_SID)?.attrs.id;
-    const serverId = copy.getChildren('stanza-id', NS_SID).find((s) => !!s.attrs.by && bareAddress(s.attrs.by) === own)?.attrs.id;
-    this.#ctx.incoming({ from: to, body, fromOwnDevice: true, ...(originId && { id: originId }), ...(serverId && { serverId }) });
+    const said = isChat(copy) ? this.#said(copy) : undefined;
+    if (to && to !== own && said) this.#ctx.incoming({ ...said, from: to, fromOwnDevice: true });
   }
 
   #onPresence(stanza: Element, bare: string, from: string): void {
@@ -396,20 +389,10 @@ class XmppMechanism implements Mechanism {
 
   /** @param answerReceipt whether this device answers a receipt request (not for a copy another device received). */
   #onMessage(stanza: Element, bare: string, answerReceipt: boolean): void {
-    const type = stanza.attrs.type ?? 'normal';
-    if (type === 'error' || type === 'groupchat' || type === 'headline') return;
-    // XEP-0184 receipts and XEP-0333 markers confirm messages we sent; only known contacts are believed.
-    const received = stanza.getChild('received', NS_RECEIPTS)?.attrs.id;
-    if (received && this.#known(bare)) this.#ctx.receipt(received, 'delivered');
-    const displayed = stanza.getChild('displayed', NS_MARKERS)?.attrs.id;
-    if (displayed && this.#known(bare)) this.#ctx.receipt(displayed, 'read');
-    const body = stanza.getChildText('body');
-    if (!body) return;
-    // XEP-0359: the origin-id is the sender's, the same on every copy; a stanza-id is trusted only when
-    // our own server stamped it (by= our bare address), as anyone can put one in what they send.
-    const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id;
-    const own = this.#account && bareAddress(this.#account.jid);
-    const serverId = stanza.getChildren('stanza-id', NS_SID).find((s) => !!s.attrs.by && bareAddress(s.attrs.by) === own)?.attrs.id;
+    if (!isChat(stanza)) return;
+    this.#confirmations(stanza, bare);
+    const said = this.#said(stanza);
+    if (!said) return;
     if (answerReceipt && stanza.getChild('request', NS_RECEIPTS) && stanza.attrs.id && stanza.attrs.from) {
       // The sender asked for a receipt: our device has the message.
       void this.#connection?.entity
@@ -417,9 +400,37 @@ class XmppMechanism implements Mechanism {
         .catch(() => undefined);
     }
     // A message the server kept for us (offline) says when it had it (XEP-0203): believed only from our server.
+    const own = this.#ownAddress();
     const delay = stanza.getChild('delay', NS_DELAY);
     const stamp = delay && own && (delay.attrs.from === own || delay.attrs.from === own.split('@')[1]) ? Date.parse(delay.attrs.stamp ?? '') : NaN;
-    this.#ctx.incoming({ from: bare, body, ...(originId && { id: originId }), ...(serverId && { serverId }), ...(!Number.isNaN(stamp) && { at: stamp }) });
+    this.#ctx.incoming({ ...said, from: bare, ...(!Number.isNaN(stamp) && { at: stamp }) });
+  }
+
+  /** XEP-0184 receipts and XEP-0333 markers confirm messages we sent; only known contacts are believed. */
+  #confirmations(message: Element, from: string): void {
+    if (!this.#known(from)) return;
+    const received = message.getChild('received', NS_RECEIPTS)?.attrs.id;
+    if (received) this.#ctx.receipt(received, 'delivered');
+    const displayed = message.getChild('displayed', NS_MARKERS)?.attrs.id;
+    if (displayed) this.#ctx.receipt(displayed, 'read');
+  }
+
+  /**
+   * A message's words and ids, or undefined when it says nothing. XEP-0359: the origin-id is the
+   * sender's, the same on every copy; a stanza-id is trusted only when our own server stamped it (by=
+   * our bare address), as anyone can put one in what they send.
+   */
+  #said(message: Element): { body: string; id?: string; serverId?: string } | undefined {
+    const body = message.getChildText('body');
+    if (!body) return undefined;
+    const own = this.#ownAddress();
+    const originId = message.getChild('origin-id', NS_SID)?.attrs.id;
+    const serverId = message.getChildren('stanza-id', NS_SID).find((s) => !!s.attrs.by && bareAddress(s.attrs.by) === own)?.attrs.id;
+    return { body, ...(originId && { id: originId }), ...(serverId && { serverId }) };
+  }
+
+  #ownAddress(): string | undefined {
+    return this.#account && bareAddress(this.#account.jid);
   }
 
   #dropped(): void {
