@@ -68,7 +68,7 @@ export function userPluginFolder(
   /** Loads (or reloads) one folder: the new version replaces the old only once it has loaded. */
   async function load(folder: string): Promise<void> {
     const where = path.join(directory, folder);
-    const before = loaded.get(folder);
+    let before: Loaded | undefined;
     try {
       const manifestFile = path.join(where, 'manifest.json');
       if (!fs.existsSync(manifestFile)) return unload(folder);
@@ -93,6 +93,7 @@ export function userPluginFolder(
         ...(options.memoryMb !== undefined && { memoryMb: options.memoryMb }),
       });
       if (stopped) return void (await sandbox.stop());
+      before = loaded.get(folder); // read once the new one has loaded: what serves until now
       sandbox.onExit((reason) => crashed(folder, sandbox, reason));
       loaded.set(folder, { id: manifest.name, sandbox });
       store.add(sandbox.plugin()); // replaces the old version under the same name, with no gap
@@ -137,14 +138,20 @@ export function userPluginFolder(
     schedule(folder, (options.restartMs ?? 1_000) * 2 ** (recent.length - 1));
   }
 
+  /** Loads a folder after any load of it under way, never beside one: two would both start a process. */
+  function enqueue(folder: string): Promise<void> {
+    const next = (queues.get(folder) ?? Promise.resolve()).then(() => (stopped ? undefined : load(folder)));
+    queues.set(folder, next);
+    return next;
+  }
+
   function schedule(folder: string, ms: number): void {
     clearTimeout(timers.get(folder));
     timers.set(
       folder,
       setTimeout(() => {
         timers.delete(folder);
-        const next = (queues.get(folder) ?? Promise.resolve()).then(() => (stopped ? undefined : load(folder)));
-        queues.set(folder, next);
+        void enqueue(folder);
       }, ms),
     );
   }
@@ -165,7 +172,7 @@ export function userPluginFolder(
         }
       });
       watcher.on('error', (error) => log.warn(`cannot watch ${directory}: ${error.message}`));
-      await Promise.all(folders().map((folder) => load(folder)));
+      await Promise.all(folders().map((folder) => enqueue(folder)));
     },
     async stop() {
       stopped = true;
