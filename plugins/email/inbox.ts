@@ -172,7 +172,8 @@ export class ImapInbox {
           if (message.uid > at.uid) found.push(message);
         }
         for (const message of found.sort((a, b) => a.uid - b.uid)) {
-          await this.#take(message, at.validity);
+          // A mail that cannot be read is passed over, not read again and again: it must not hold back the ones after it.
+          await this.#take(message, at.validity).catch((error: unknown) => this.#o.log.warn(`a mail (UID ${message.uid}) could not be read: ${(error as Error).message}`));
           this.#at = { validity: at.validity, uid: message.uid };
         }
       } catch (error) {

@@ -79,6 +79,9 @@ describe('e-mail in', () => {
     expect(html.body).toMatch(/^Written in HTML/);
     expect(html.body).not.toContain('<');
 
+    // Garbage in the mailbox (no headers, bytes that are no text, a From that is no address) lands nowhere and holds nothing back.
+    await imap.deliver('\u0000\u0001\u00ff not a mail at all \r\n\r\n\u0000');
+    await imap.deliver(mail({ From: '"Nobody" <>', To: 'me@example.test', Subject: 'x', 'Content-Type': 'text/plain' }, 'no sender'));
     const stranger = h.event('strangers:changed', (v: NewPeopleView) => v.total === 2);
     await imap.deliver(mail({ From: 'Someone <someone@elsewhere.example>', To: 'me@example.test', Subject: 'Hello', 'Content-Type': 'text/plain' }, 'Do we know each other?'));
     expect((await stranger).people.map((p) => p.firstMessage)).toEqual(['Do we know each other?', 'I got it, honest']);
