@@ -17,7 +17,7 @@ import { userPluginFolder, type PluginFolderOptions } from './delivery/plugin-fo
 import { DeliveryService } from './delivery/service';
 import { recentDeliveries } from './diagnostics';
 import { CoreEvents } from './events';
-import { NotFoundError, type Handlers } from './ipc/handlers';
+import { InvalidInputError, NotFoundError, type Handlers } from './ipc/handlers';
 import { MechanismRegistry } from './mechanisms/registry';
 import { Inbox } from './messages/inbox';
 import { MessageStore } from './messages/store';
@@ -163,7 +163,26 @@ export function createCore(options: CoreOptions): Core {
     options.pluginSandbox,
   );
 
+  // Until each part lands: a request the core cannot answer yet says so (replaced, not kept).
+  const notYet = (what: string) => () => {
+    throw new InvalidInputError(`${what} is not available yet.`);
+  };
   const handlers: Handlers = {
+    'contacts:details': notYet('A person\'s page'),
+    'contacts:save': notYet('Saving a person'),
+    'contacts:remove': notYet('Removing a person'),
+    'contacts:merge': notYet('Merging people'),
+    'contacts:suggestions': () => [],
+    'contacts:acceptSuggestion': notYet('Suggestions'),
+    'contacts:dismissSuggestion': notYet('Suggestions'),
+    'conversations:summaries': () => [],
+    'conversations:read': () => null,
+    'accounts:list': notYet('The accounts list'),
+    'accounts:setEnabled': notYet('Disabling an account'),
+    'accounts:reconnect': notYet('Try now'),
+    'delivery:settings': notYet('Delivery settings'),
+    'delivery:saveSettings': notYet('Delivery settings'),
+    'delivery:preview': notYet('The route preview'),
     'app:state': () => status.state(),
     'app:dismissKeychainNotice': () => status.dismissKeychainNotice(),
     'contacts:list': () => book.list(),

@@ -3,6 +3,8 @@
 // result type; events carry only a type because they flow from the trusted side.
 import { z } from 'zod';
 import { NEW_PEOPLE_SHOWN, priorities } from './domain';
+import { deliverySettings } from './settings';
+import type { AccountView, ConversationSummary, DeliverySettingsView, LinkSuggestion, PersonView, RoutePreview } from './views';
 import type {
   AccountKindView,
   AppState,
@@ -42,6 +44,30 @@ export const requests = {
    * A page of a conversation, oldest first: the newest `limit` messages, or the `limit` before
    * `before` (the oldest message the window has), so that a long history opens at once.
    */
+  /** A person's page in Settings: their name and addresses. */
+  'contacts:details': request<PersonView>()(z.strictObject({ contactId })),
+  /**
+   * Adds a person (no contactId) or changes one: their name and one address per account; an empty
+   * address removes it. Applies at once: the list, presence and routes follow without restart.
+   */
+  'contacts:save': request<PersonView>()(
+    z.strictObject({
+      contactId: contactId.optional(),
+      name: z.string().trim().min(1, 'A person needs a name').max(200),
+      addresses: z.record(z.string().min(1).max(32), z.string().trim().max(500)).default({}),
+    }),
+  ),
+  /** Removes a person from the list; their conversation is kept in the database. */
+  'contacts:remove': request<null>()(z.strictObject({ contactId })),
+  /** Joins `from` into `into`: its addresses and its conversation; `from` is removed. */
+  'contacts:merge': request<PersonView>()(z.strictObject({ into: contactId, from: contactId })),
+  'contacts:suggestions': request<LinkSuggestion[]>()(z.strictObject({})),
+  'contacts:acceptSuggestion': request<PersonView>()(z.strictObject({ suggestionId: id })),
+  'contacts:dismissSuggestion': request<null>()(z.strictObject({ suggestionId: id })),
+  /** Every conversation that has a message: last message, time, unread count. */
+  'conversations:summaries': request<ConversationSummary[]>()(z.strictObject({})),
+  /** The user has read a conversation up to its newest message. */
+  'conversations:read': request<null>()(z.strictObject({ contactId })),
   'messages:list': request<MessageView[]>()(
     z.strictObject({
       contactId,
@@ -84,8 +110,22 @@ export const requests = {
       values: z.record(z.string().min(1).max(50), z.union([z.string().max(2000), z.number()])),
     }),
   ),
+  /** The accounts as Settings edits them, with each one's state and reason. */
+  'accounts:list': request<AccountView[]>()(z.strictObject({})),
+  /** A disabled account is kept in the settings but not connected. */
+  'accounts:setEnabled': request<AccountView[]>()(z.strictObject({ id: z.string().min(1).max(32), enabled: z.boolean() })),
+  /** Connects an account again now, without waiting for its back-off ("Try now"). */
+  'accounts:reconnect': request<AccountView[]>()(z.strictObject({ id: z.string().min(1).max(32) })),
   'accounts:remove': request<MechanismView[]>()(z.strictObject({ id: z.string().min(1).max(32) })),
   'delivery:managers': request<DeliveryManagerView[]>()(z.strictObject({})),
+  /** The delivery managers' configurations and the rules that choose them, as the form edits them. */
+  'delivery:settings': request<DeliverySettingsView>()(z.strictObject({})),
+  /** Saves the delivery settings whole, after checking that every step names an account and every rule a manager. */
+  'delivery:saveSettings': request<DeliverySettingsView>()(deliverySettings),
+  /** "Why this route": a dry run of the real choice and policy for a person and urgency, now. */
+  'delivery:preview': request<RoutePreview>()(
+    z.strictObject({ contactId, priority: z.enum(priorities).default('normal'), expiring: z.boolean().default(false), manager: z.string().min(1).max(100).optional() }),
+  ),
   'delivery:prompts': request<DeliveryPrompt[]>()(z.strictObject({})),
   'delivery:answer': request<null>()(z.strictObject({ promptId: id, send: z.boolean() })),
   'diagnostics:list': request<DiagnosticsEntry[]>()(z.strictObject({ limit: z.number().int().positive().max(500).default(50) })),
@@ -100,6 +140,12 @@ export const events = {
   'contacts:changed': event<ContactView[]>(),
   /** Glyphs that changed, gathered over at most 50 ms: never the whole list for one person's change. */
   'contacts:presence': event<PresenceChange[]>(),
+  /** Link suggestions changed (a roster arrived, a contact was renamed, one was accepted or dismissed). */
+  'contacts:suggestionsChanged': event<LinkSuggestion[]>(),
+  /** Summaries that changed (a message came or went, a conversation was read), gathered like presence. */
+  'conversations:changed': event<ConversationSummary[]>(),
+  /** An account's state, settings or enabled flag changed: the whole list (there are a handful). */
+  'accounts:changed': event<AccountView[]>(),
   'messages:changed': event<MessageView>(),
   'delivery:failed': event<DeliveryFailure>(),
   /** A failure told earlier was proved wrong by later evidence: the window and the notification take it back. */

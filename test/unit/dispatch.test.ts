@@ -29,6 +29,21 @@ const handlers: Handlers = {
   'strangers:list': () => ({ people: [], total: 0 }),
   'strangers:accept': ({ name }) => ({ id: 'x', name, glyph: 'none' }),
   'strangers:ignore': () => null,
+  'contacts:details': ({ contactId }) => ({ id: contactId, name: 'Alice', addresses: [] }),
+  'contacts:save': ({ contactId, name }) => ({ id: contactId ?? 'new', name, addresses: [] }),
+  'contacts:remove': () => null,
+  'contacts:merge': ({ into }) => ({ id: into, name: 'Alice', addresses: [] }),
+  'contacts:suggestions': () => [],
+  'contacts:acceptSuggestion': () => ({ id: 'alice', name: 'Alice', addresses: [] }),
+  'contacts:dismissSuggestion': () => null,
+  'conversations:summaries': () => [],
+  'conversations:read': () => null,
+  'accounts:list': () => [],
+  'accounts:setEnabled': () => [],
+  'accounts:reconnect': () => [],
+  'delivery:settings': () => ({ managers: {}, rules: [], waitNoticeMinutes: 10, installed: [], mechanisms: [] }),
+  'delivery:saveSettings': () => ({ managers: {}, rules: [], waitNoticeMinutes: 10, installed: [], mechanisms: [] }),
+  'delivery:preview': () => ({ manager: 'sequential', managerName: 'Sequential', configuration: 'Normal', chosenBecause: 'The default', steps: [] }),
 };
 
 describe('dispatch', () => {
