@@ -34,7 +34,14 @@ export interface ContactView {
   readonly glyph: Glyph;
   /** The words the person set ("In a meeting"), from their most reachable address that has some. */
   readonly status?: string;
+  /** How they are not available, when the glyph is the red circle: the most reachable of their shows. */
+  readonly away?: AwayShow;
 }
+
+/** The shows behind the red circle, as the conversation header words them. */
+export type AwayShow = Exclude<PresenceShow, 'available' | 'offline'>;
+
+export const awayLabels: Readonly<Record<AwayShow, string>> = { away: 'Away', busy: 'Busy, do not disturb', xa: 'Away for a while' };
 
 /** A contact's glyph changed (presence arrives as changes, batched; the whole list only when it changes). */
 export interface PresenceChange {
@@ -42,6 +49,7 @@ export interface PresenceChange {
   readonly glyph: Glyph;
   /** The words the person set; absent when they set none (or took them back). */
   readonly status?: string;
+  readonly away?: AwayShow;
 }
 
 export type MessageDirection = 'out' | 'in';

@@ -2,7 +2,7 @@
 // the person set, such as "In a meeting"), and aggregates it per contact when asked. Kept per
 // (mechanism, address) rather than per contact, so that a contact added, edited or merged while the
 // app runs shows at once what the mechanisms already said of its addresses.
-import { showRank, type ContactId, type Glyph, type MechanismId, type PresenceChange, type PresenceShow } from '../../shared/domain';
+import { showRank, type AwayShow, type ContactId, type Glyph, type MechanismId, type PresenceChange, type PresenceShow } from '../../shared/domain';
 import type { ContactDirectory } from '../contacts/directory';
 import { aggregatePresence } from './aggregate';
 
@@ -70,10 +70,22 @@ export class PresenceService {
     return best?.status;
   }
 
+  /** How they are not available (the most reachable of their away shows), when no address is available. */
+  away(contactId: ContactId): AwayShow | undefined {
+    let best: AwayShow | undefined;
+    for (const mechanism of this.#contacts().mechanismsOf(contactId)) {
+      const show = this.show(contactId, mechanism);
+      if (show === 'available') return undefined;
+      if (show !== undefined && show !== 'offline' && (!best || showRank[show] > showRank[best])) best = show;
+    }
+    return best;
+  }
+
   /** The contact's presence as the window shows it. */
   presence(contactId: ContactId): Omit<PresenceChange, 'id'> {
     const status = this.status(contactId);
-    return { glyph: this.glyph(contactId), ...(status !== undefined && { status }) };
+    const away = this.away(contactId);
+    return { glyph: this.glyph(contactId), ...(status !== undefined && { status }), ...(away !== undefined && { away }) };
   }
 
   #saidOf(contactId: ContactId, mechanism: MechanismId): Said | undefined {
@@ -83,6 +95,6 @@ export class PresenceService {
 
   /** Glyph and words in one comparable value, to tell whether a change is one. */
   #summary(contactId: ContactId): string {
-    return `${this.glyph(contactId)}\n${this.status(contactId) ?? ''}`;
+    return `${this.glyph(contactId)}\n${this.away(contactId) ?? ''}\n${this.status(contactId) ?? ''}`;
   }
 }

@@ -34,8 +34,9 @@ const change = (match: (c: PresenceChange) => boolean) => h.event('contacts:pres
 it('shows the words with the glyph, and in the contact list', async () => {
   const shown = change((c) => c.status === 'In a meeting');
   await jane.setShow('dnd', 'In a meeting');
-  expect(await shown).toEqual({ id: 'jane', glyph: 'unavailable', status: 'In a meeting' });
-  expect((await h.call('contacts:list', {})).find((c) => c.id === 'jane')).toMatchObject({ glyph: 'unavailable', status: 'In a meeting' });
+  // Do not disturb is told apart from away, for the conversation header.
+  expect(await shown).toEqual({ id: 'jane', glyph: 'unavailable', status: 'In a meeting', away: 'busy' });
+  expect((await h.call('contacts:list', {})).find((c) => c.id === 'jane')).toMatchObject({ glyph: 'unavailable', status: 'In a meeting', away: 'busy' });
 });
 
 it('a change of words alone is a change; words taken back go', async () => {
@@ -56,7 +57,7 @@ it('shows the words of the most reachable device', async () => {
     expect(await fromPhone).toEqual({ id: 'jane', glyph: 'available', status: 'On the train' });
     const phoneGone = change((c) => c.status === 'Away from the desk');
     await phone.offline();
-    expect(await phoneGone).toEqual({ id: 'jane', glyph: 'unavailable', status: 'Away from the desk' });
+    expect(await phoneGone).toEqual({ id: 'jane', glyph: 'unavailable', status: 'Away from the desk', away: 'away' });
   } finally {
     await phone.offline().catch(() => undefined);
   }

@@ -36,13 +36,13 @@ describe('PresenceService', () => {
     const contacts = directory({ jane: { im1: 'jane@one.example', irc: 'jane' } });
     const presence = new PresenceService(() => contacts);
     expect(presence.set('irc', 'jane', 'away', '  Gone   fishing ')).toEqual(['jane']);
-    expect(presence.presence('jane')).toEqual({ glyph: 'unavailable', status: 'Gone fishing' });
+    expect(presence.presence('jane')).toEqual({ glyph: 'unavailable', status: 'Gone fishing', away: 'away' });
     expect(presence.set('im1', 'jane@one.example', 'available')).toEqual(['jane']);
     expect(presence.status('jane'), 'the only words there are, though from the less reachable address').toBe('Gone fishing');
     expect(presence.set('im1', 'jane@one.example', 'available', 'At my desk')).toEqual(['jane']); // words alone are a change
     expect(presence.status('jane')).toBe('At my desk');
     expect(presence.set('im1', 'jane@one.example', 'offline', 'bye')).toEqual(['jane']);
-    expect(presence.presence('jane')).toEqual({ glyph: 'unavailable', status: 'Gone fishing' });
+    expect(presence.presence('jane')).toEqual({ glyph: 'unavailable', status: 'Gone fishing', away: 'away' });
     presence.set('irc', 'jane', 'away', 'x'.repeat(5000));
     expect(presence.status('jane')).toHaveLength(MAX_STATUS_LENGTH);
   });
@@ -53,7 +53,10 @@ describe('PresenceService', () => {
     expect(presence.glyph('jane')).toBe('none');
     expect(presence.set('im2', ' jane@two.EXAMPLE', 'away')).toEqual(['jane']); // however the server spells it
     expect(presence.glyph('jane')).toBe('unavailable');
-    expect(presence.set('im2', 'jane@two.example', 'xa')).toEqual([]); // still a red circle
+    // Still a red circle, but the header says "Away for a while" now: a change.
+    expect(presence.set('im2', 'jane@two.example', 'xa')).toEqual(['jane']);
+    expect(presence.presence('jane')).toEqual({ glyph: 'unavailable', away: 'xa' });
+    expect(presence.set('im2', 'jane@two.example', 'xa')).toEqual([]); // the same again is no change
     expect(presence.set('im1', 'jane@one.example', 'available')).toEqual(['jane']);
     expect(presence.glyph('jane')).toBe('available');
     expect(presence.show('jane', 'im2')).toBe('xa');

@@ -21,7 +21,7 @@ export function withPresence(byId: ContactsSlice['contactsById'], changes: reado
   let next: Record<ContactId, ContactView> | undefined;
   for (const change of changes) {
     const c = byId[change.id];
-    if (!c || (change.glyph === c.glyph && change.status === c.status)) continue;
+    if (!c || (change.glyph === c.glyph && change.status === c.status && change.away === c.away)) continue;
     next ??= { ...byId };
     next[change.id] = { name: c.name, ...change }; // a change is the whole of a contact's presence
   }
