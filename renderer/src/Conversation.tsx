@@ -1,10 +1,15 @@
-// One conversation with one person: the messages both ways, each with its state, and a compose box.
+// One conversation with one person: the messages both ways, each with its state, by day and in runs,
+// and a compose box that takes focus when the conversation opens. The header says how the person is
+// (away, busy, do not disturb) and the words they set. No address or system is named.
 // Only the messages in view are in the page (@tanstack/react-virtual, rows measured as they show):
 // a history read back through thousands of messages costs the DOM a screenful.
-import { memo, useLayoutEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { MessageView } from '../../shared/domain';
+import { awayLabels, glyphLabels, type MessageView } from '../../shared/domain';
+import { Avatar } from './Avatar';
 import { Compose } from './Compose';
+import { conversationItems } from './lib/conversation-items';
+import { clockTime, fullDate } from './lib/time';
 import { Outside, Quoting } from './Outside';
 import { PresenceGlyph } from './PresenceGlyph';
 import { useStore } from './store';
@@ -21,18 +26,21 @@ const stateLabels: Record<MessageView['state'], string> = {
 };
 
 // Memoized: a change to one message (its state) re-renders that row, not the whole history.
-const Message = memo(function Message({ message }: { message: MessageView }) {
+const Message = memo(function Message({ message, first, last }: { message: MessageView; first: boolean; last: boolean }) {
   const retry = useStore((s) => s.retry);
   const cancel = useStore((s) => s.cancel);
   const stillTrying = useStore((s) => s.stillTrying[message.id]);
+  const run = `${first ? ' message-first' : ''}${last ? ' message-last' : ''}`;
   return (
-    <div className={`message message-${message.direction} message-${message.state}`} data-state={message.state}>
+    <div className={`message message-${message.direction} message-${message.state}${run}`} data-state={message.state}>
       {/* Text content only: React escapes it, so a message can never become markup. */}
       <p className="message-body">
         <Outside>{message.body}</Outside>
       </p>
       <p className="message-meta">
-        <time dateTime={new Date(message.at).toISOString()}>{new Date(message.at).toLocaleTimeString()}</time>
+        <time dateTime={new Date(message.at).toISOString()} title={fullDate(message.at)}>
+          {clockTime(message.at)}
+        </time>
         {message.priority === 'urgent' && <span className="message-urgent">Urgent</span>}
         {message.direction === 'out' && (
           <span className="message-state" {...(message.state === 'waiting' && { title: 'No way to reach them is connected; it goes as soon as one is.' })}>
@@ -74,12 +82,16 @@ export function Conversation() {
   const messages = useStore((s) => (s.selected ? s.messages[s.selected] : undefined)) ?? noMessages;
   const older = useStore((s) => (s.selected ? (s.older[s.selected] ?? false) : false));
   const loadOlder = useStore((s) => s.loadOlder);
+  const setDrawer = useStore((s) => s.setDrawer);
   const scroller = useRef<HTMLDivElement>(null);
+  const compose = useRef<HTMLTextAreaElement>(null);
+  // Day labels ("Today") are worked out against the day the conversation is drawn on.
+  const items = useMemo(() => conversationItems(messages, Date.now()), [messages]);
   const rows = useVirtualizer({
-    count: messages.length,
+    count: items.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ESTIMATED_HEIGHT,
-    getItemKey: (index) => messages[index]!.id,
+    getItemKey: (index) => items[index]!.key,
     overscan: 10,
     paddingStart: PADDING,
     paddingEnd: PADDING,
@@ -87,32 +99,61 @@ export function Conversation() {
   /** The first and last message shown at the last render, whose conversation, and where the view was. */
   const shown = useRef<{ first?: string; last?: string; contact?: string; scrollTop: number }>({ scrollTop: 0 });
 
+  // Opening a conversation puts the cursor where one writes to them.
+  useEffect(() => {
+    if (selected) compose.current?.focus();
+  }, [selected]);
+
   // Before the page paints: an older page put above keeps what the reader sees where it was; a new
   // message at the end (or another conversation) scrolls to the end.
   useLayoutEffect(() => {
     const element = scroller.current;
-    const first = messages[0]?.id;
-    const last = messages.at(-1)?.id;
+    const first = items[0]?.key;
+    const last = items.at(-1)?.key;
     const before = shown.current;
-    if (messages.length && (last !== before.last || selected !== before.contact)) rows.scrollToIndex(messages.length - 1, { align: 'end' });
+    if (items.length && (last !== before.last || selected !== before.contact)) rows.scrollToIndex(items.length - 1, { align: 'end' });
     else if (element && before.first && first !== before.first) {
-      // The message that was first is now further down by the height of the page put above it.
-      const index = messages.findIndex((m) => m.id === before.first);
+      // The item that was first is now further down by the height of the page put above it.
+      const index = items.findIndex((m) => m.key === before.first);
       const offset = index > 0 ? rows.getOffsetForIndex(index, 'start')?.[0] : undefined;
       if (offset !== undefined) rows.scrollToOffset(offset + before.scrollTop - PADDING);
     }
     shown.current = { first, last, contact: selected, scrollTop: element?.scrollTop ?? 0 };
-  }, [messages, selected, rows]);
+  }, [items, selected, rows]);
 
-  if (!selected || !contact) return <section className="conversation empty">Choose a contact to start talking.</section>;
+  if (!selected || !contact)
+    return (
+      <section className="conversation empty" aria-label="No conversation open">
+        <button type="button" className="drawer-button" onClick={() => setDrawer(true)}>
+          People
+        </button>
+        <p>Choose a person to start talking.</p>
+      </section>
+    );
 
+  const how = contact.away ? awayLabels[contact.away] : glyphLabels[contact.glyph];
   return (
     <section className="conversation" aria-label={`Conversation with ${contact.name}`}>
       <header className="conversation-header">
-        <PresenceGlyph glyph={contact.glyph} />
-        <h2>
-          <Outside>{contact.name}</Outside>
-        </h2>
+        <button type="button" className="drawer-button" aria-label="People" onClick={() => setDrawer(true)}>
+          ☰
+        </button>
+        <Avatar name={contact.name} size="large" />
+        <div className="conversation-title">
+          <h2>
+            <Outside>{contact.name}</Outside>
+          </h2>
+          <p className="conversation-presence">
+            <PresenceGlyph glyph={contact.glyph} />
+            <span className="presence-label">{contact.glyph === 'none' ? 'No presence information' : how}</span>
+            {contact.status && (
+              <span className="presence-status">
+                {' · '}
+                <Outside>{contact.status}</Outside>
+              </span>
+            )}
+          </p>
+        </div>
       </header>
       {/* Outside the scrolled list, so that the rows' offsets are the list's own. */}
       {older && (
@@ -133,23 +174,22 @@ export function Conversation() {
       >
         <ol className="messages" aria-label="Messages" style={{ height: rows.getTotalSize() }}>
           {rows.getVirtualItems().map((row) => {
-            const message = messages[row.index]!;
+            const item = items[row.index]!;
             return (
               <li
-                key={message.id}
+                key={item.key}
                 data-index={row.index}
                 ref={rows.measureElement}
-                aria-setsize={messages.length}
-                aria-posinset={row.index + 1}
+                className={item.kind === 'day' ? 'day-separator' : undefined}
                 style={{ transform: `translateY(${row.start}px)` }}
               >
-                <Message message={message} />
+                {item.kind === 'day' ? <span>{item.label}</span> : <Message message={item.message} first={item.first} last={item.last} />}
               </li>
             );
           })}
         </ol>
       </div>
-      <Compose contactName={contact.name} />
+      <Compose ref={compose} key={selected} contactId={selected} contactName={contact.name} />
     </section>
   );
 }

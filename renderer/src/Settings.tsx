@@ -1,79 +1,62 @@
-// The settings screen, apart from the conversations: where mechanisms may be named. It shows the
-// accounts and whether each can send now, and the diagnostics of recent messages: every attempt
-// with its delivery manager, configuration, mechanism, times and outcome.
-import { attemptOutcomeLabel } from '../../shared/domain';
-import { AccountForm } from './AccountForm';
-import { Outside } from './Outside';
+// The settings screen, apart from the conversations: where mechanisms may be named. Its pages:
+// accounts, people, delivery (managers, configurations, rules and the route preview), appearance,
+// and the diagnostics of recent deliveries. Escape (or the button) goes back to the conversations.
+import { useEffect, useRef } from 'react';
+import { AccountsPage } from './settings/AccountsPage';
+import { AppearancePage } from './settings/AppearancePage';
+import { DeliveryPage } from './settings/DeliveryPage';
+import { DiagnosticsPage } from './settings/DiagnosticsPage';
+import { PeoplePage } from './settings/PeoplePage';
 import { useStore } from './store';
+import type { SettingsPage } from './store/settings';
 
-const time = (at?: number) => (at === undefined ? '—' : new Date(at).toLocaleTimeString());
+const pages: readonly { id: SettingsPage; label: string }[] = [
+  { id: 'accounts', label: 'Accounts' },
+  { id: 'people', label: 'People' },
+  { id: 'delivery', label: 'Delivery' },
+  { id: 'appearance', label: 'Appearance' },
+  { id: 'diagnostics', label: 'Diagnostics' },
+];
 
 export function Settings() {
-  const mechanisms = useStore((s) => s.mechanisms);
-  const diagnostics = useStore((s) => s.diagnostics);
   const close = useStore((s) => s.closeSettings);
+  const page = useStore((s) => s.settingsPage);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Focus moves to the screen that opened; Settings' own button takes it back on close.
+  useEffect(() => {
+    heading.current?.focus();
+    return () => document.querySelector<HTMLElement>('.settings-button')?.focus();
+  }, []);
   return (
-    <section className="settings" aria-label="Settings">
+    <section
+      className="settings"
+      aria-label="Settings"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !e.defaultPrevented) close();
+      }}
+    >
       <header className="settings-header">
-        <h2>Settings</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          Settings
+        </h2>
         <button type="button" onClick={close}>
           Back to conversations
         </button>
       </header>
-      <h3>Accounts</h3>
-      <table aria-label="Accounts">
-        <thead>
-          <tr>
-            <th>Mechanism</th>
-            <th>Kind</th>
-            <th>State</th>
-          </tr>
-        </thead>
-        <tbody>
-          {mechanisms.map((m) => (
-            <tr key={m.id}>
-              <td>{m.id}</td>
-              <td>{m.kind}</td>
-              <td>{m.state === 'inactive' ? `inactive: ${m.reason ?? ''}` : m.state}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <AccountForm />
-      <h3>Delivery diagnostics</h3>
-      {diagnostics.length === 0 && <p>No messages sent yet.</p>}
-      {diagnostics.map(({ message, contactName, attempts }) => (
-        <article key={message.id} className="diagnostic" aria-label={`Delivery of “${message.body.slice(0, 40)}” to ${contactName}`}>
-          <p>
-            <strong><Outside>{contactName}</Outside></strong> — “<Outside>{message.body.slice(0, 80)}</Outside>” — {message.state}
-            {message.manager && ` — ${message.manager} / ${message.configuration ?? ''}`}
-          </p>
-          <table aria-label="Attempts">
-            <thead>
-              <tr>
-                <th>Manager</th>
-                <th>Configuration</th>
-                <th>Mechanism</th>
-                <th>Started</th>
-                <th>Ended</th>
-                <th>Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {attempts.map((a) => (
-                <tr key={a.id}>
-                  <td>{a.manager}</td>
-                  <td>{a.configuration}</td>
-                  <td>{a.mechanism}</td>
-                  <td>{time(a.startedAt)}</td>
-                  <td>{time(a.endedAt)}</td>
-                  <td>{a.detail ? `${attemptOutcomeLabel(a.outcome)}: ${a.detail}` : attemptOutcomeLabel(a.outcome)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </article>
-      ))}
+      <nav className="settings-tabs" aria-label="Settings pages">
+        {pages.map((p) => (
+          <button key={p.id} type="button" aria-current={p.id === page ? 'page' : undefined} onClick={() => useStore.setState({ settingsPage: p.id })}>
+            {p.label}
+          </button>
+        ))}
+      </nav>
+      <div className="settings-page">
+        {page === 'accounts' && <AccountsPage />}
+        {page === 'people' && <PeoplePage />}
+        {page === 'delivery' && <DeliveryPage />}
+        {page === 'appearance' && <AppearancePage />}
+        {page === 'diagnostics' && <DiagnosticsPage />}
+      </div>
     </section>
   );
 }

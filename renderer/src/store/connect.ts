@@ -1,9 +1,12 @@
-// Loads the first state from the core and follows its events, each into its slice.
+// Loads the first state from the core and follows its events, each into its slice. Decides whether
+// this is a first run (no account and nobody in the list): then the welcome leads the way.
 import { api } from '../api';
+import { incomingMessage } from '../incoming';
 import { normalizedContacts, withPresence } from './contacts';
 import { withMessage } from './message-lists';
 import { valueOf } from './errors';
 import { useStore } from './index';
+import { withSummaries } from './summaries';
 
 export async function connectStore(): Promise<void> {
   const { setState, getState } = useStore;
@@ -11,13 +14,18 @@ export async function connectStore(): Promise<void> {
   api.contacts.onChanged((contacts) => setState(normalizedContacts(contacts)));
   // Presence arrives as changes: only the records whose glyph or status text changed are replaced.
   api.contacts.onPresence((changes) => setState((s) => ({ contactsById: withPresence(s.contactsById, changes) })));
+  api.contacts.onSuggestionsChanged((suggestions) => setState({ suggestions }));
+  api.conversations.onChanged((changed) => setState((s) => ({ summaries: withSummaries(s.summaries, changed) })));
+  api.accounts.onChanged((accounts) => setState({ accounts }));
   api.app.onChanged((state) => setState({ problems: state.problems, keychainNotice: state.keychainNotice }));
-  api.messages.onChanged((message) =>
+  api.messages.onChanged((message) => {
+    const before = getState().messages[message.contactId];
     setState((s) => ({
       ...withMessage(s, message),
       diagnostics: s.diagnostics.map((d) => (d.message.id === message.id ? { ...d, message } : d)),
-    })),
-  );
+    }));
+    if (message.direction === 'in' && !before?.some((m) => m.id === message.id)) incomingMessage(message);
+  });
   // The diagnostics view follows attempts as they happen: the event carries the attempt itself, so
   // only a message not on screen yet needs the list fetched again.
   api.diagnostics.onAttempt((attempt) => {
@@ -39,23 +47,34 @@ export async function connectStore(): Promise<void> {
   api.delivery.onAnswered(({ promptId }) => setState((s) => ({ prompts: s.prompts.filter((p) => p.id !== promptId) })));
   api.delivery.onManagersChanged((managers) => setState({ managers }));
   api.strangers.onChanged(({ people, total }) => setState({ strangers: people, strangersWaiting: total }));
-  api.mechanisms.onChanged((mechanisms) => setState({ mechanisms }));
   api.conversation.onFocus(({ contactId }) => void getState().select(contactId));
-  const [contacts, state, managers, prompts, strangers] = await Promise.all([
+  const [contacts, state, managers, prompts, strangers, summaries, accounts, suggestions, kinds] = await Promise.all([
     api.contacts.list({}),
     api.app.state({}),
     api.delivery.managers({}),
     api.delivery.prompts({}),
     api.strangers.list({}),
+    api.conversations.summaries({}),
+    api.accounts.list({}),
+    api.contacts.suggestions({}),
+    api.accounts.kinds({}),
   ]);
   const newPeople = valueOf(strangers, setError);
+  const list = valueOf(contacts, setError) ?? [];
+  const accountList = valueOf(accounts, setError) ?? [];
   setState({
-    ...normalizedContacts(valueOf(contacts, setError) ?? []),
+    ...normalizedContacts(list),
     problems: valueOf(state, setError)?.problems ?? [],
     keychainNotice: state.ok ? state.value.keychainNotice : undefined,
     managers: valueOf(managers, setError) ?? [],
     prompts: valueOf(prompts, setError) ?? [],
     strangers: newPeople?.people ?? [],
     strangersWaiting: newPeople?.total ?? 0,
+    summaries: withSummaries({}, valueOf(summaries, setError) ?? []),
+    accounts: accountList,
+    suggestions: valueOf(suggestions, setError) ?? [],
+    accountKinds: valueOf(kinds, setError) ?? [],
+    // Nobody to talk to and no way to reach anyone: a newcomer. The welcome leads through the first account.
+    ...(list.length === 0 && accountList.length === 0 && { welcome: 'kind' as const }),
   });
 }

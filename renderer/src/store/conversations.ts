@@ -55,7 +55,7 @@ export const conversationsSlice: Slice<ConversationsSlice> = (set, get) => {
     managers: [],
     prompts: [],
     async select(id) {
-      set({ selected: id, view: 'conversations' });
+      set({ selected: id, view: 'conversations', drawerOpen: false });
       const page = valueOf(await api.messages.list({ contactId: id, limit: HISTORY_PAGE }), setError);
       if (page)
         set((s) => ({

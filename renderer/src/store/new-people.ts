@@ -8,7 +8,8 @@ import type { Slice } from './state';
 export interface NewPeopleSlice {
   strangers: readonly StrangerView[];
   strangersWaiting: number;
-  accept(strangerId: string, name: string): Promise<void>;
+  /** Makes them a contact; their conversation opens unless `open` is false (the welcome adds several). */
+  accept(strangerId: string, name: string, options?: { open?: boolean }): Promise<void>;
   ignore(strangerId: string): Promise<void>;
 }
 
@@ -17,9 +18,9 @@ export const newPeopleSlice: Slice<NewPeopleSlice> = (set, get) => {
   return {
     strangers: [],
     strangersWaiting: 0,
-    async accept(strangerId, name) {
+    async accept(strangerId, name, options) {
       const contact = valueOf(await api.strangers.accept({ strangerId, name }), setError);
-      if (contact) await get().select(contact.id);
+      if (contact && options?.open !== false) await get().select(contact.id);
     },
     async ignore(strangerId) {
       valueOf(await api.strangers.ignore({ strangerId }), setError);

@@ -1,40 +1,67 @@
-// The settings slice: whether Settings is open, and what it shows (the mechanisms and their state,
-// the kinds of account that can be added, the diagnostics of recent deliveries). This is the only
-// part of the window that names protocols and accounts.
-import type { AccountKindView, DiagnosticsEntry, MechanismView } from '../../../shared/domain';
+// The settings slice: whether Settings is open and on which page, the accounts with their state
+// (also what the first-run welcome watches), the kinds of account that can be added, and the
+// diagnostics of recent deliveries. This is the only part of the window that names protocols and accounts.
+import type { AccountKindView, DiagnosticsEntry } from '../../../shared/domain';
+import type { AccountView } from '../../../shared/views';
 import { api } from '../api';
 import { valueOf } from './errors';
 import type { Slice } from './state';
 
+export type SettingsPage = 'accounts' | 'people' | 'delivery' | 'appearance' | 'diagnostics';
+
 export interface SettingsSlice {
   view: 'conversations' | 'settings';
-  mechanisms: MechanismView[];
+  settingsPage: SettingsPage;
+  accounts: readonly AccountView[];
   diagnostics: DiagnosticsEntry[];
   accountKinds: AccountKindView[];
-  openSettings(): Promise<void>;
+  openSettings(page?: SettingsPage): Promise<void>;
   closeSettings(): void;
   /** Saves an account; resolves with the reason when it was refused. */
   saveAccount(id: string, kind: string, values: Record<string, string>): Promise<string | undefined>;
+  removeAccount(id: string): Promise<void>;
+  setAccountEnabled(id: string, enabled: boolean): Promise<void>;
+  reconnectAccount(id: string): Promise<void>;
+  loadAccountKinds(): Promise<void>;
 }
 
-export const settingsSlice: Slice<SettingsSlice> = (set) => {
+export const settingsSlice: Slice<SettingsSlice> = (set, get) => {
   const setError = (error: string) => set({ error });
+  const accountsFrom = (result: Awaited<ReturnType<typeof api.accounts.list>>) => {
+    const accounts = valueOf(result, setError);
+    if (accounts) set({ accounts, error: undefined });
+  };
   return {
     view: 'conversations',
-    mechanisms: [],
+    settingsPage: 'accounts',
+    accounts: [],
     diagnostics: [],
     accountKinds: [],
-    async openSettings() {
-      set({ view: 'settings' });
-      const [diagnostics, mechanisms, kinds] = await Promise.all([api.diagnostics.list({}), api.mechanisms.list({}), api.accounts.kinds({})]);
-      set({ diagnostics: valueOf(diagnostics, setError) ?? [], mechanisms: valueOf(mechanisms, setError) ?? [], accountKinds: valueOf(kinds, setError) ?? [] });
+    async openSettings(page) {
+      set({ view: 'settings', drawerOpen: false, ...(page && { settingsPage: page }) });
+      const [diagnostics, accounts, kinds] = await Promise.all([api.diagnostics.list({}), api.accounts.list({}), api.accounts.kinds({})]);
+      set({ diagnostics: valueOf(diagnostics, setError) ?? [], accounts: valueOf(accounts, setError) ?? get().accounts, accountKinds: valueOf(kinds, setError) ?? [] });
     },
     closeSettings: () => set({ view: 'conversations' }),
     async saveAccount(id, kind, values) {
       const result = await api.accounts.save({ id, kind, values });
       if (!result.ok) return result.error.message;
-      set({ mechanisms: result.value });
+      accountsFrom(await api.accounts.list({}));
       return undefined;
+    },
+    async removeAccount(id) {
+      valueOf(await api.accounts.remove({ id }), setError);
+      accountsFrom(await api.accounts.list({}));
+    },
+    async setAccountEnabled(id, enabled) {
+      accountsFrom(await api.accounts.setEnabled({ id, enabled }));
+    },
+    async reconnectAccount(id) {
+      accountsFrom(await api.accounts.reconnect({ id }));
+    },
+    async loadAccountKinds() {
+      const kinds = valueOf(await api.accounts.kinds({}), setError);
+      if (kinds) set({ accountKinds: kinds });
     },
   };
 };
