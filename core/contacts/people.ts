@@ -102,8 +102,7 @@ export class People {
     book.save(book.directory.all().flatMap((c) => (c.id === fromId ? [] : c.id === intoId ? [joined] : [c])));
     // What the turn gathered is committed first: the move is then its own write.
     store.flush();
-    store.moveContact(fromId, intoId);
-    summaries.joined(intoId, fromId);
+    summaries.joined(intoId, fromId, () => store.moveContact(fromId, intoId));
     return this.#view(joined);
   }
 

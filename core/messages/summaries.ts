@@ -51,14 +51,13 @@ export function withMessage(c: Conversation | undefined, m: MessageView): Conver
 }
 
 /**
- * The read mark for two conversations joined into one: every message unread in either stays unread
- * (a few read ones may show again), and when nothing was unread, all of it is read.
+ * The read mark for conversations joined into one, from each one's last message and earliest unread
+ * one: just before the earliest unread, so that every unread message stays unread (and only read
+ * ones after it show again); when nothing was unread, all of it is read.
  */
-export function joinedReadAt(a: Conversation | undefined, b: Conversation | undefined): number | undefined {
-  const withUnread = [a, b].filter((c): c is Conversation => c !== undefined && c.unread > 0);
-  if (withUnread.length) return withUnread.some((c) => c.readAt === undefined) ? undefined : Math.min(...withUnread.map((c) => c.readAt!));
-  const lasts = [a, b].flatMap((c) => (c ? [c.lastAt] : []));
-  return lasts.length ? Math.max(...lasts) : undefined;
+export function joinedReadAt(lastAts: readonly number[], earliestUnreadAts: readonly number[]): number | undefined {
+  if (earliestUnreadAts.length) return Math.min(...earliestUnreadAts) - 1;
+  return lastAts.length ? Math.max(...lastAts) : undefined;
 }
 
 export const summaryOf = (contactId: ContactId, c: Conversation): ConversationSummary => ({
@@ -165,9 +164,25 @@ export class ConversationSummaries {
     if (row || before) this.#changed(contactId);
   }
 
-  /** `from`'s messages have moved into `into`'s conversation (a merge): one read mark for both, then `into` is read again. */
-  joined(into: ContactId, from: ContactId): void {
-    const readAt = joinedReadAt(this.#conversations.get(into), this.#conversations.get(from));
+  /**
+   * Joins `from`'s conversation into `into`'s (a merge): `move` moves the messages in the database;
+   * the two read marks become one that keeps every unread message unread, and `into` is read again.
+   */
+  joined(into: ContactId, from: ContactId, move: () => void): void {
+    const joining = [into, from].flatMap((id) => {
+      const c = this.#conversations.get(id);
+      return c ? [{ id, c }] : [];
+    });
+    const earliestUnread = joining.flatMap(({ id, c }) => {
+      if (!c.unread) return [];
+      const row = this.#sql("SELECT MIN(at) AS at FROM messages WHERE contact_id = ? AND direction = 'in' AND at > ?").get(id, c.readAt ?? -1) as { at: number | null };
+      return row.at === null ? [] : [row.at];
+    });
+    move();
+    const readAt = joinedReadAt(
+      joining.map(({ c }) => c.lastAt),
+      earliestUnread,
+    );
     if (readAt === undefined) this.#sql('DELETE FROM read_marks WHERE contact_id = ?').run(into);
     else this.#mark(into, readAt);
     this.#sql('DELETE FROM read_marks WHERE contact_id = ?').run(from);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConversationSummaries, joinedReadAt, previewOf, withMessage, type Conversation } from '../../core/messages/summaries';
+import { ConversationSummaries, joinedReadAt, previewOf, withMessage } from '../../core/messages/summaries';
 import { MessageStore } from '../../core/messages/store';
 import { openDatabase, type Db } from '../../core/storage/database';
 import type { MessageView } from '../../shared/domain';
@@ -49,12 +49,10 @@ describe('the parts of a summary', () => {
   });
 
   it('two conversations joined keep every unread message unread, and are all read when neither had any', () => {
-    const conv = (lastAt: number, unread: number, readAt: number | undefined): Conversation => ({ lastAt, lastId: 'x', preview: '', lastDirection: 'in', unread, readAt });
-    expect(joinedReadAt(conv(50, 2, 40), conv(30, 0, 30))).toBe(40);
-    expect(joinedReadAt(conv(50, 2, 40), conv(30, 1, 20))).toBe(20);
-    expect(joinedReadAt(conv(50, 0, 50), conv(60, 0, 60))).toBe(60);
-    expect(joinedReadAt(conv(50, 1, undefined), conv(60, 0, 60))).toBeUndefined();
-    expect(joinedReadAt(undefined, conv(60, 0, 60))).toBe(60);
+    expect(joinedReadAt([50, 30], [45])).toBe(44);
+    expect(joinedReadAt([50, 30], [45, 25])).toBe(24);
+    expect(joinedReadAt([50, 60], [])).toBe(60);
+    expect(joinedReadAt([], [])).toBeUndefined();
   });
 });
 
