@@ -11,6 +11,8 @@ import { MechanismKinds } from './accounts/kinds';
 import { AppStatus } from './app-status';
 import { ContactBook } from './contacts/book';
 import { NewPeople } from './contacts/new-people';
+import { People } from './contacts/people';
+import { LinkSuggestions } from './contacts/suggestions';
 import { StrangerFloodGate, StrangerInbox, StrangerStore } from './contacts/strangers';
 import { DeliveryManagerStore } from './delivery/managers';
 import { userPluginFolder, type PluginFolderOptions } from './delivery/plugin-folder';
@@ -21,6 +23,7 @@ import { InvalidInputError, NotFoundError, type Handlers } from './ipc/handlers'
 import { MechanismRegistry } from './mechanisms/registry';
 import { Inbox } from './messages/inbox';
 import { MessageStore } from './messages/store';
+import { ConversationSummaries } from './messages/summaries';
 import { PresenceChanges } from './presence/changes';
 import { PresenceService } from './presence/service';
 import { dismissedNotices } from './settings/dismissed';
@@ -73,6 +76,7 @@ export function createCore(options: CoreOptions): Core {
     presenceOf: (id) => presence.presence(id),
     events,
     addressesChanged: () => registry.addressesChanged(),
+    idInUse: (id) => store.hasConversation(id),
   });
   const contacts = () => book.directory;
   const presence = new PresenceService(contacts);
@@ -92,6 +96,34 @@ export function createCore(options: CoreOptions): Core {
     newPeopleChanged: () => newPeople.changed(),
   });
   const setProblem = (key: string, text: string | undefined) => status.setProblem(key, text);
+  const summaries = new ConversationSummaries({
+    db,
+    isContact: (id) => book.directory.get(id) !== undefined,
+    emit: (changed) => events.emit('conversations:changed', changed),
+  });
+  events.on('messages:changed', (message) => summaries.message(message));
+  // An account's kind in words, for Settings: from the plugin its settings name, started or not.
+  const kindName = (mechanism: string) => kinds.kindOfAccount(mechanism, settings.current.accounts[mechanism])?.displayName ?? mechanism;
+  const people = new People({
+    book,
+    rules: {
+      accounts: () => Object.keys(settings.current.accounts).map((id) => ({ id, kindName: kindName(id) })),
+      normalize: (mechanism, address) => kinds.kindOfAccount(mechanism, settings.current.accounts[mechanism])?.normalizeAddress(address) ?? address.trim(),
+    },
+    store,
+    summaries,
+    strangers,
+    newPeople,
+  });
+  const suggestions = new LinkSuggestions({
+    contacts: () => book.directory.all(),
+    offers: () => strangers.offeredWithName(),
+    dismissed: dismissedNotices(options.dataDir, 'dismissed-suggestions.json'),
+    kindName,
+    emit: (list) => events.emit('contacts:suggestionsChanged', list),
+  });
+  events.on('contacts:changed', () => suggestions.changed());
+  events.on('strangers:changed', () => suggestions.changed());
 
   const registry = new MechanismRegistry(
     {
@@ -168,15 +200,22 @@ export function createCore(options: CoreOptions): Core {
     throw new InvalidInputError(`${what} is not available yet.`);
   };
   const handlers: Handlers = {
-    'contacts:details': notYet('A person\'s page'),
-    'contacts:save': notYet('Saving a person'),
-    'contacts:remove': notYet('Removing a person'),
-    'contacts:merge': notYet('Merging people'),
-    'contacts:suggestions': () => [],
-    'contacts:acceptSuggestion': notYet('Suggestions'),
-    'contacts:dismissSuggestion': notYet('Suggestions'),
-    'conversations:summaries': () => [],
-    'conversations:read': () => null,
+    'contacts:details': ({ contactId }) => people.details(contactId),
+    'contacts:save': (person) => people.save(person),
+    'contacts:remove': ({ contactId }) => (people.remove(contactId), null),
+    'contacts:merge': ({ into, from }) => people.merge(into, from),
+    'contacts:suggestions': () => suggestions.list(),
+    'contacts:acceptSuggestion': ({ suggestionId }) => {
+      const { contactId, other } = suggestions.get(suggestionId);
+      return other.kind === 'contact' ? people.merge(contactId, other.contactId) : people.link(contactId, other.mechanism, other.address);
+    },
+    'contacts:dismissSuggestion': ({ suggestionId }) => (suggestions.dismiss(suggestionId), null),
+    'conversations:summaries': () => summaries.list(),
+    'conversations:read': ({ contactId }) => {
+      if (!book.directory.get(contactId)) throw new NotFoundError('That person is no longer in your contacts.');
+      summaries.read(contactId);
+      return null;
+    },
     'accounts:list': notYet('The accounts list'),
     'accounts:setEnabled': notYet('Disabling an account'),
     'accounts:reconnect': notYet('Try now'),
@@ -204,7 +243,11 @@ export function createCore(options: CoreOptions): Core {
     'delivery:answer': ({ promptId, send }) => (delivery.answer(promptId, send), null),
     'diagnostics:list': ({ limit }) => recentDeliveries(store, book.directory, limit),
     'strangers:list': ({ limit }) => newPeople.list(limit),
-    'strangers:accept': ({ strangerId, name }) => newPeople.accept(strangerId, name),
+    'strangers:accept': ({ strangerId, name }) => {
+      const contact = newPeople.accept(strangerId, name);
+      summaries.reload(contact.id); // what they wrote is now the new person's conversation
+      return contact;
+    },
     'strangers:ignore': ({ strangerId }) => (newPeople.ignore(strangerId), null),
   };
 
@@ -224,6 +267,8 @@ export function createCore(options: CoreOptions): Core {
       await registry.stopAll();
       presenceChanges.flush();
       newPeople.flush();
+      summaries.flush();
+      suggestions.flush();
       store.flush(); // the last answers gathered for the turn's commit
       db.close();
     },

@@ -16,6 +16,11 @@ export interface ContactBookOptions {
   readonly events: CoreEvents;
   /** The addresses changed: the mechanisms follow them. */
   readonly addressesChanged: () => void;
+  /**
+   * Whether an id not in the list is still taken: a person removed keeps their conversation in the
+   * database, and someone new must not inherit it by being given the same id.
+   */
+  readonly idInUse?: (id: ContactId) => boolean;
 }
 
 export class ContactBook {
@@ -52,7 +57,7 @@ export class ContactBook {
         .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-|-$/g, '') || 'contact';
     let id = base;
-    for (let n = 2; this.#directory.get(id); n++) id = `${base}-${n}`;
+    for (let n = 2; this.#directory.get(id) || this.#o.idInUse?.(id); n++) id = `${base}-${n}`;
     return id;
   }
 

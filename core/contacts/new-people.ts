@@ -2,7 +2,7 @@
 // window is sent the first screenful and how many wait in all, at most once per window of time: a
 // roster of thousands is read without an event per person. Accepting one makes them a contact and
 // moves what they wrote into their conversation; ignoring one drops what they wrote.
-import type { ContactView, MechanismId, NewPeopleView } from '../../shared/domain';
+import type { ContactId, ContactView, MechanismId, NewPeopleView } from '../../shared/domain';
 import type { ContactSettings } from '../../shared/settings';
 import type { CoreEvents } from '../events';
 import { NotFoundError } from '../ipc/handlers';
@@ -46,10 +46,15 @@ export class NewPeople {
     if (!stranger || stranger.ignored) throw new NotFoundError('That request is no longer open.');
     const contact: ContactSettings = { id: this.#book.freshId(name), name, addresses: { [stranger.mechanism]: { address: stranger.address, settings: {} } } };
     const view = this.#book.add(contact);
-    this.#store.moveContact(strangerConversation(strangerId), contact.id);
+    this.settle(strangerId, contact.id);
+    return view;
+  }
+
+  /** Someone waiting is now (an address of) a contact: what they wrote moves into that conversation, and they leave the list. */
+  settle(strangerId: string, contactId: ContactId): void {
+    this.#store.moveContact(strangerConversation(strangerId), contactId);
     this.#strangers.remove(strangerId);
     this.#tell();
-    return view;
   }
 
   ignore(strangerId: string): void {

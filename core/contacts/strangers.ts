@@ -113,6 +113,16 @@ export class StrangerStore {
     return result.changes > 0;
   }
 
+  /** Those offered from an account's contact list under a name, still waiting: the ones a link suggestion may name. */
+  offeredWithName(): { id: string; mechanism: MechanismId; address: string; name: string }[] {
+    return this.#sql('SELECT id, mechanism, address, name FROM strangers WHERE suggested = 1 AND ignored = 0 AND name IS NOT NULL ORDER BY rowid').all() as {
+      id: string;
+      mechanism: string;
+      address: string;
+      name: string;
+    }[];
+  }
+
   get(id: string): Stranger | undefined {
     const row = this.#sql('SELECT * FROM strangers WHERE id = ?').get(id) as Row | undefined;
     return row && toStranger(row);

@@ -251,7 +251,11 @@ export class MessageStore {
     this.#sql('DELETE FROM incoming_ids WHERE contact_id = ?').run(from);
   }
 
-  /** Whether a received message in this conversation already carries one of these remote ids. */
+  /** Whether any message is kept under this conversation id (a person removed keeps theirs). */
+  hasConversation(contactId: ContactId): boolean {
+    return this.#sql('SELECT 1 FROM messages WHERE contact_id = ? LIMIT 1').get(contactId) !== undefined;
+  }
+
   /** When the newest message of a conversation was had (0 when it has none). */
   latestAt(contactId: ContactId): number {
     const row = this.#sql('SELECT MAX(at) AS at FROM messages WHERE contact_id = ?').get(contactId) as { at: number | null };
@@ -267,6 +271,7 @@ export class MessageStore {
     return row?.id.slice(prefix.length);
   }
 
+  /** Whether a received message in this conversation already carries one of these remote ids. */
   hasIncoming(contactId: ContactId, remoteIds: readonly string[]): boolean {
     if (!remoteIds.length) return false;
     const row = this.#sql('SELECT 1 FROM incoming_ids WHERE contact_id = ? AND remote_id IN (SELECT value FROM json_each(?)) LIMIT 1').get(contactId, JSON.stringify(remoteIds));

@@ -1,6 +1,6 @@
-// Notices the user dismissed ("your passwords are kept in the settings file"), remembered across
-// restarts in a small file next to the settings: not in settings.json, which the user edits by hand
-// and which is never written while it cannot be read.
+// Notices the user dismissed ("your passwords are kept in the settings file") and link suggestions
+// they turned down, remembered across restarts in small files next to the settings: not in
+// settings.json, which the user edits by hand and which is never written while it cannot be read.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PRIVATE_FILE_MODE, privateFolder } from '../storage/private-files';
@@ -10,8 +10,9 @@ export interface Dismissed {
   add(notice: string): void;
 }
 
-export function dismissedNotices(directory: string): Dismissed {
-  const file = path.join(directory, 'dismissed-notices.json');
+/** What the user dismissed, kept in `<directory>/<fileName>`: one file per kind of thing dismissed. */
+export function dismissedNotices(directory: string, fileName = 'dismissed-notices.json'): Dismissed {
+  const file = path.join(directory, fileName);
   let names: Set<string> | undefined;
   const load = (): Set<string> => {
     if (names) return names;

@@ -65,6 +65,13 @@ export const migrations: readonly string[] = [
   `ALTER TABLE attempts ADD COLUMN fate_unknown INTEGER NOT NULL DEFAULT 0;`,
   // 6: a conversation is read a page at a time, newest first, ties broken by id
   `CREATE INDEX messages_by_contact_page ON messages (contact_id, at, id);`,
+  // 7: how far the user has read each conversation (the time of the newest message when they read
+  //    it); what came in later is unread. History from before counts as read.
+  `CREATE TABLE read_marks (
+     contact_id TEXT PRIMARY KEY,
+     read_at INTEGER NOT NULL
+   );
+   INSERT INTO read_marks (contact_id, read_at) SELECT contact_id, MAX(at) FROM messages GROUP BY contact_id;`,
 ];
 
 export function openDatabase(directory: string): Db {
