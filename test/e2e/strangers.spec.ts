@@ -83,6 +83,7 @@ test('a right-to-left override in a stranger’s message stays inside the messag
 
   // The diagnostics line names the contact, quotes the message and gives its state, in that order.
   await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Settings pages' }).getByRole('button', { name: 'Diagnostics' }).click();
   const line = page.locator('.diagnostic p').filter({ hasText: 'xyz\u202Euvw' });
   await expect(line).toContainText('sent');
   expect(await misplacedAround(line, 'xyz\u202Euvw')).toEqual([]);
