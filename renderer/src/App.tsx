@@ -9,7 +9,7 @@ import { PromptDialog } from './PromptDialog';
 import { Settings } from './Settings';
 import { Sidebar } from './Sidebar';
 import { useStore } from './store';
-import { totalUnread } from './store/summaries';
+import { totalUnread } from './lib/summaries';
 import { Welcome } from './Welcome';
 
 /** The theme on the root element: "light" or "dark" forces it; "system" leaves it to the media query. */

@@ -6,7 +6,7 @@ import { normalizedContacts, withPresence } from './contacts';
 import { withMessage } from './message-lists';
 import { valueOf } from './errors';
 import { useStore } from './index';
-import { withSummaries } from './summaries';
+import { withSummaries } from '../lib/summaries';
 
 export async function connectStore(): Promise<void> {
   const { setState, getState } = useStore;

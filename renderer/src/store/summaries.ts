@@ -11,21 +11,6 @@ export interface SummariesSlice {
   markRead(contactId: ContactId): Promise<void>;
 }
 
-/** Summaries that changed, merged in. */
-export function withSummaries(
-  current: Readonly<Record<ContactId, ConversationSummary>>,
-  changed: readonly ConversationSummary[],
-): Readonly<Record<ContactId, ConversationSummary>> {
-  if (!changed.length) return current;
-  const next = { ...current };
-  for (const s of changed) next[s.contactId] = s;
-  return next;
-}
-
-/** Unread messages in every conversation, for the title ("(3) Switchboard"). */
-export const totalUnread = (summaries: Readonly<Record<ContactId, ConversationSummary>>): number =>
-  Object.values(summaries).reduce((n, s) => n + s.unread, 0);
-
 export const summariesSlice: Slice<SummariesSlice> = (set, get) => ({
   summaries: {},
   async markRead(contactId) {
