@@ -52,9 +52,13 @@ const translations: readonly Translation[] = [
 
 /** The host (or host:port) an error names: "getaddrinfo ENOTFOUND a.invalid", "connect ECONNREFUSED 127.0.0.1:5999". */
 function whereOf(raw: string): string | undefined {
-  const named = /\b(?:E[A-Z_]+|getaddrinfo)\s+([A-Za-z0-9.-]+(?::\d{1,5})?|\[[0-9a-f:]+\](?::\d{1,5})?)\s*$/i.exec(raw.trim());
-  const where = named?.[1];
-  return where && !/^E[A-Z_]+$/.test(where) ? where : undefined;
+  const words = raw.split(/[\s()]+/);
+  const isCode = (w: string | undefined) => w !== undefined && /^(E[A-Z_]{3,}|getaddrinfo)$/.test(w);
+  for (let i = 0; i + 1 < words.length; i++) {
+    const next = words[i + 1]!;
+    if (isCode(words[i]) && !isCode(next) && /^([A-Za-z0-9-]+\.[A-Za-z0-9.-]+|\[[0-9a-f:]+\])(:\d{1,5})?$/i.test(next)) return next;
+  }
+  return undefined;
 }
 
 /** The reason in words a person can act on; one not recognised is returned as it is. */

@@ -27,8 +27,8 @@ afterAll(async () => Promise.all([server?.stop(), untrusted?.stop()]));
 const codes = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|SELF_SIGNED\w*|UNABLE_TO\w*|not-authorized|SASL)\b/;
 
 /** Starts the core with one account and waits for Settings to show it in `state` with a reason. */
-async function reasonFor(account: Record<string, unknown>, state: AccountView['state']): Promise<string> {
-  const h = startCore({ accounts: { im: { plugin: 'xmpp', ...account } } });
+async function reasonFor(account: Record<string, unknown>, state: AccountView['state'], plugin = 'xmpp'): Promise<string> {
+  const h = startCore({ accounts: { im: { plugin, ...account } } });
   cores.push(h);
   const list = await h.event('accounts:changed', (l) => l.some((a) => a.id === 'im' && a.state === state && a.reason !== undefined), 40_000);
   const shown = list.find((a) => a.id === 'im')!;
@@ -62,5 +62,24 @@ describe('why an account cannot connect, in words', () => {
     const me = untrusted.createAccount('me');
     const reason = await reasonFor({ jid: me.jid, password: me.password, service: untrusted.service, caFile: process.env.NODE_EXTRA_CA_CERTS! }, 'inactive');
     expect(reason).toMatch(/^The server's certificate is not signed by an authority this computer trusts: .*certificate of its authority \(CA\).*impersonating/);
+  });
+});
+
+describe('the same words whichever kind of account', () => {
+  const cannotReach = (port: number) =>
+    `Cannot reach the server 127.0.0.1:${port}: nothing answers there. Check that the server is running and that the port in the account's settings is right.`;
+
+  it('IRC, e-mail and SMS on a closed port: cannot reach the server, while they keep trying', async () => {
+    const [irc, mail, sms] = await Promise.all([freePort(), freePort(), freePort()]);
+    expect(await reasonFor({ server: 'irc.switchboard.test', host: '127.0.0.1', port: irc, nick: 'Me' }, 'connecting', 'irc')).toBe(cannotReach(irc));
+    expect(await reasonFor({ address: 'me@mail.switchboard.test', server: 'mail.switchboard.test', host: '127.0.0.1', port: mail, user: 'me', password: 'secret' }, 'connecting', 'email')).toBe(cannotReach(mail));
+    expect(await reasonFor({ sendsmsUrl: `http://127.0.0.1:${sms}/cgi-bin/sendsms`, username: 'me', password: 'secret' }, 'connecting', 'sms')).toBe(cannotReach(sms));
+  });
+
+  it('IRC and e-mail at a server name that does not exist: cannot find the server', async () => {
+    expect(await reasonFor({ server: 'irc.switchboard.invalid', nick: 'Me' }, 'connecting', 'irc')).toMatch(/^Cannot find the server irc\.switchboard\.invalid: check the server name/);
+    expect(await reasonFor({ address: 'me@mail.switchboard.invalid', server: 'mail.switchboard.invalid', user: 'me', password: 'secret' }, 'connecting', 'email')).toMatch(
+      /^Cannot find the server mail\.switchboard\.invalid: check the server name/,
+    );
   });
 });

@@ -17,6 +17,9 @@ describe('plainReason', () => {
 
   it('a server that cannot be reached: is it running, is the port right', () => {
     expect(plainReason('connect ECONNREFUSED 127.0.0.1:5999')).toMatch(/^Cannot reach the server 127\.0\.0\.1:5999: .*running.*port/);
+    // Wrapped by a library, with its own code after it (nodemailer's ESOCKET, EDNS).
+    expect(plainReason('connect ECONNREFUSED 127.0.0.1:5999 (ESOCKET)')).toMatch(/^Cannot reach the server 127\.0\.0\.1:5999: /);
+    expect(plainReason('getaddrinfo ENOTFOUND mail.example.invalid (EDNS)')).toMatch(/^Cannot find the server mail\.example\.invalid: /);
     for (const raw of ['connect ETIMEDOUT 10.0.0.9:5222', 'connect EHOSTUNREACH 10.0.0.9:5222', 'Connection timeout', 'the gateway did not answer in time']) {
       const plain = plainReason(raw);
       expect(plain).toMatch(/^Cannot reach the server.*running.*port/);
