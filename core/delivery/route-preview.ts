@@ -83,6 +83,12 @@ export function routePreview(inputs: PreviewInputs): RoutePreview {
   }
   for (const mechanism of recipient) {
     if (seen.has(mechanism)) continue;
+    // With no configuration written every account started is a step: one left out is one not started (turned off).
+    if (choice.why?.configuration === 'every-mechanism' && inputs.kindName(mechanism) !== undefined) {
+      const because = inputs.notConnectedBecause(mechanism);
+      steps.push({ mechanism, kindName: kindName(mechanism), verdict: 'not-connected', why: because ? `Not connected now: ${because}` : 'Not connected now.' });
+      continue;
+    }
     steps.push({ mechanism, kindName: kindName(mechanism), verdict: 'not-in-configuration', why: `${name} has an address there, but this configuration does not use it.` });
   }
   return {
