@@ -112,8 +112,9 @@ describe('delivery settings and the route preview', () => {
     expect(verdicts(chosen)).toEqual(['im1:included', 'im2:included', 'pager:no-address']);
     const sentUrgent = await h.call('messages:send', { contactId: 'frank', body: 'everywhere', priority: 'urgent' });
     await Promise.all([im1.receive((b) => b === 'everywhere'), im2.receive((b) => b === 'everywhere')]);
-    await finished(h, sentUrgent.id);
-    expect((await attemptsOf(h, sentUrgent.id)).sort()).toEqual(['im1:accepted', 'im2:accepted']);
+    expect((await finished(h, sentUrgent.id)).state).toBe('sent');
+    // Both ways at once; the first accepted ends the delivery (the other may be cut short as interrupted).
+    expect((await attemptsOf(h, sentUrgent.id)).map((a) => a.split(':')[0]).sort()).toEqual(['im1', 'im2']);
   });
 
   it('an account turned off is stopped, the preview says so and a message goes the other way; turned on or reconnected, it is back', async () => {
