@@ -4,9 +4,9 @@
 import path from 'node:path';
 import type { DeliveryFailure } from '../shared/domain';
 import type { DeliveryManagerPlugin } from '../shared/delivery';
-import { reasonOf, type Logger, type MechanismPlugin, type MechanismStatus } from '../shared/mechanism';
+import type { Logger, MechanismPlugin, MechanismStatus } from '../shared/mechanism';
 import { isolate } from '../shared/bidi';
-import { AccountService, TURNED_OFF } from './accounts/service';
+import { AccountService } from './accounts/service';
 import { accountPlugin, MechanismKinds } from './accounts/kinds';
 import { AppStatus } from './app-status';
 import { ContactBook } from './contacts/book';
@@ -223,7 +223,8 @@ export function createCore(options: CoreOptions): Core {
         rules: settings.current.delivery.rules,
         managerName: (id) => managers.get(id)?.displayName ?? id,
         kindName: kindNameOf,
-        notConnectedBecause: (id) => (!accounts.enabled(id) ? TURNED_OFF : registry.status(id)?.state === 'active' ? undefined : reasonOf(registry.status(id) ?? { state: 'connecting' })),
+        // What Settings says of the account: turned off, not started and why, or why it is still connecting.
+        notConnectedBecause: (id) => accounts.list().find((a) => a.id === id && a.state !== 'active')?.reason,
       });
     },
     'app:state': () => status.state(),
