@@ -7,7 +7,7 @@ import type { DeliveryManagerPlugin } from '../shared/delivery';
 import type { Logger, MechanismPlugin, MechanismStatus } from '../shared/mechanism';
 import { isolate } from '../shared/bidi';
 import { AccountService } from './accounts/service';
-import { MechanismKinds } from './accounts/kinds';
+import { accountPlugin, MechanismKinds } from './accounts/kinds';
 import { AppStatus } from './app-status';
 import { ContactBook } from './contacts/book';
 import { NewPeople } from './contacts/new-people';
@@ -16,7 +16,9 @@ import { LinkSuggestions } from './contacts/suggestions';
 import { StrangerFloodGate, StrangerInbox, StrangerStore } from './contacts/strangers';
 import { DeliveryManagerStore } from './delivery/managers';
 import { userPluginFolder, type PluginFolderOptions } from './delivery/plugin-folder';
+import { routePreview } from './delivery/route-preview';
 import { DeliveryService } from './delivery/service';
+import { deliverySettingsProblems, deliverySettingsView, type DeliveryFormContext } from './delivery/settings-form';
 import { recentDeliveries } from './diagnostics';
 import { CoreEvents } from './events';
 import { InvalidInputError, NotFoundError, type Handlers } from './ipc/handlers';
@@ -185,7 +187,27 @@ export function createCore(options: CoreOptions): Core {
     ...(options.settleMs !== undefined && { settleMs: options.settleMs }),
   });
   managers.onChange(() => events.emit('delivery:managersChanged', managers.views()));
-  registry.onChange(() => events.emit('mechanisms:changed', registry.views()));
+  registry.onChange(() => {
+    events.emit('mechanisms:changed', registry.views());
+    events.emit('accounts:changed', accounts.list());
+  });
+  // Accounts saved, removed, turned off or on: told once the settings hold the change (a state change
+  // that follows is told by the registry's).
+  let accountsTold = settings.current.accounts;
+  settings.onChange(() => {
+    if (settings.current.accounts === accountsTold) return;
+    accountsTold = settings.current.accounts;
+    events.emit('accounts:changed', accounts.list());
+  });
+  const kindNameOf = (id: string): string | undefined => {
+    const all = settings.current.accounts;
+    if (!Object.hasOwn(all, id)) return undefined;
+    return kinds.kindOfAccount(id, all[id])?.displayName ?? accountPlugin(id, all[id]).plugin;
+  };
+  const deliveryForm = (): DeliveryFormContext => ({
+    installed: managers.views(),
+    accounts: Object.keys(settings.current.accounts).map((id) => ({ id, kindName: kindNameOf(id)! })),
+  });
   const userPlugins = userPluginFolder(
     options.userPluginDir ?? path.join(options.dataDir, 'delivery-managers'),
     managers,
@@ -195,10 +217,6 @@ export function createCore(options: CoreOptions): Core {
     options.pluginSandbox,
   );
 
-  // Until each part lands: a request the core cannot answer yet says so (replaced, not kept).
-  const notYet = (what: string) => () => {
-    throw new InvalidInputError(`${what} is not available yet.`);
-  };
   const handlers: Handlers = {
     'contacts:details': ({ contactId }) => people.details(contactId),
     'contacts:save': (person) => people.save(person),
@@ -216,12 +234,34 @@ export function createCore(options: CoreOptions): Core {
       summaries.read(contactId);
       return null;
     },
-    'accounts:list': notYet('The accounts list'),
-    'accounts:setEnabled': notYet('Disabling an account'),
-    'accounts:reconnect': notYet('Try now'),
-    'delivery:settings': notYet('Delivery settings'),
-    'delivery:saveSettings': notYet('Delivery settings'),
-    'delivery:preview': notYet('The route preview'),
+    'accounts:list': () => accounts.list(),
+    'accounts:setEnabled': ({ id, enabled }) => accounts.setEnabled(id, enabled),
+    'accounts:reconnect': ({ id }) => accounts.reconnect(id),
+    'delivery:settings': () => deliverySettingsView(settings.current.delivery, deliveryForm()),
+    'delivery:saveSettings': (delivery) => {
+      const problems = deliverySettingsProblems(delivery, deliveryForm());
+      if (problems.length) throw new InvalidInputError(`The delivery settings were not saved: ${problems.join(' ')}`);
+      // The next send reads them (DeliveryService takes settings.current.delivery at each message).
+      settings.write({ ...settings.current, delivery });
+      return deliverySettingsView(settings.current.delivery, deliveryForm());
+    },
+    'delivery:preview': ({ contactId, priority, expiring, manager }) => {
+      const contact = book.directory.get(contactId);
+      if (!contact) throw new NotFoundError(`There is no contact ${contactId}.`);
+      const asked = { priority, expiring, ...(manager !== undefined && { manager }) };
+      const dry = delivery.dryRun(contactId, asked);
+      if (!dry.choice) throw new InvalidInputError('No delivery manager is installed, so no message can be sent.');
+      return routePreview({
+        name: isolate(contact.name),
+        asked,
+        dryRun: { ...dry, choice: dry.choice },
+        rules: settings.current.delivery.rules,
+        managerName: (id) => managers.get(id)?.displayName ?? id,
+        kindName: kindNameOf,
+        // What Settings says of the account: turned off, not started and why, or why it is still connecting.
+        notConnectedBecause: (id) => accounts.list().find((a) => a.id === id && a.state !== 'active')?.reason,
+      });
+    },
     'app:state': () => status.state(),
     'app:dismissKeychainNotice': () => status.dismissKeychainNotice(),
     'contacts:list': () => book.list(),

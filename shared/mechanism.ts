@@ -4,8 +4,12 @@ import type { PresenceShow } from './domain';
 
 export type MechanismStatus =
   | { readonly state: 'active' }
-  | { readonly state: 'connecting' }
+  /** `reason`: why the last try failed (the raw error is fine: the core puts it in plain words). */
+  | { readonly state: 'connecting'; readonly reason?: string }
   | { readonly state: 'inactive'; readonly reason: string };
+
+/** The reason a status carries, if any. */
+export const reasonOf = (status: MechanismStatus): string | undefined => (status.state === 'active' ? undefined : status.reason);
 
 /**
  * What a send of a message that may have gone before (`OutgoingMessage.resend`) found out:

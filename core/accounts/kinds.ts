@@ -4,14 +4,14 @@
 import type { AccountKindView, MechanismId } from '../../shared/domain';
 import type { MechanismPlugin } from '../../shared/mechanism';
 
-/** Accounts name their plugin with `plugin`, or by being keyed by the plugin's name. */
-export function accountPlugin(id: MechanismId, account: unknown): { plugin: string; account: Record<string, unknown> } {
+/**
+ * Accounts name their plugin with `plugin`, or by being keyed by the plugin's name. `enabled: false`
+ * next to it turns the account off; like `plugin` it is the core's, never passed to the plugin.
+ */
+export function accountPlugin(id: MechanismId, account: unknown): { plugin: string; account: Record<string, unknown>; enabled: boolean } {
   const record = account && typeof account === 'object' ? (account as Record<string, unknown>) : {};
-  if (Object.hasOwn(record, 'plugin')) {
-    const { plugin, ...rest } = record;
-    return { plugin: String(plugin), account: rest };
-  }
-  return { plugin: id, account: record };
+  const { plugin, enabled, ...rest } = record;
+  return { plugin: Object.hasOwn(record, 'plugin') ? String(plugin) : id, account: rest, enabled: enabled !== false };
 }
 
 export class MechanismKinds {

@@ -1,7 +1,10 @@
 // The user's accounts: each started as its kind's mechanism with its secrets opened, saved from the
 // settings screen's form (secrets sealed by the keychain where there is one), and removed. An account
-// that cannot be used is a problem the window names, and the others go on.
+// that cannot be used is a problem the window names, and the others go on. An account can be turned
+// off (kept in the settings, not connected) and connected again at once ("Try now").
+import { valueAt } from '../../shared/account-fields';
 import type { MechanismId, MechanismView } from '../../shared/domain';
+import type { AccountView } from '../../shared/views';
 import type { Logger } from '../../shared/mechanism';
 import { InvalidInputError, NotFoundError } from '../ipc/handlers';
 import type { MechanismRegistry } from '../mechanisms/registry';
@@ -24,22 +27,90 @@ export interface AccountServiceOptions {
   readonly log: Logger;
 }
 
+/** What an account that is turned off says instead of a state. */
+export const TURNED_OFF = 'Turned off in Settings.';
+
 export class AccountService {
   readonly #o: AccountServiceOptions;
+  /** Why an account of the settings could not be started (kind not installed, secrets that do not open). */
+  readonly #notStarted = new Map<MechanismId, string>();
 
   constructor(options: AccountServiceOptions) {
     this.#o = options;
   }
 
-  /** The accounts of the settings that are started (those whose kind is installed and whose secrets open). */
+  /** The accounts of the settings that are started (turned on, their kind installed, their secrets open). */
   startedIds(): MechanismId[] {
     return Object.keys(this.#o.settings.current.accounts).filter((id) => this.#o.kinds.of(id) !== undefined);
   }
 
-  /** Starts every account of the settings, sealing first any password found in clear where a keychain exists. */
+  /** Whether the settings have this account turned on (false for one they do not have). */
+  enabled(id: MechanismId): boolean {
+    const accounts = this.#o.settings.current.accounts;
+    return Object.hasOwn(accounts, id) && accountPlugin(id, accounts[id]).enabled;
+  }
+
+  /** Starts every account of the settings that is turned on, sealing first any password found in clear where a keychain exists. */
   startAll(): void {
     this.#sealPlainSecrets();
-    for (const [id, raw] of Object.entries(this.#o.settings.current.accounts)) this.#start(id, raw);
+    for (const [id, raw] of Object.entries(this.#o.settings.current.accounts)) if (accountPlugin(id, raw).enabled) this.#start(id, raw);
+  }
+
+  /** The accounts as Settings lists them, in settings order, each with its state and the reason in words. */
+  list(): AccountView[] {
+    const { settings, kinds, registry } = this.#o;
+    const views = new Map(registry.views().map((v) => [v.id, v]));
+    return Object.entries(settings.current.accounts).map(([id, raw]) => {
+      const { plugin: kind, account, enabled } = accountPlugin(id, raw);
+      const plugin = kinds.kind(kind);
+      const fields = plugin?.accountFields ?? [];
+      const values: Record<string, string | number> = {};
+      const savedSecrets: string[] = [];
+      for (const field of fields) {
+        const value = valueAt(account, field.key);
+        if (field.kind === 'secret') {
+          if (value !== undefined && value !== '') savedSecrets.push(field.key);
+        } else if (typeof value === 'string' || typeof value === 'number') values[field.key] = value;
+      }
+      const running = views.get(id);
+      const notStarted = this.#notStarted.get(id);
+      const state: Pick<MechanismView, 'state' | 'reason'> = !enabled
+        ? { state: 'inactive', reason: TURNED_OFF }
+        : running
+          ? { state: running.state, ...(running.reason !== undefined && { reason: running.reason }) }
+          : { state: 'inactive', reason: notStarted ?? 'Not started.' };
+      return { id, kind, kindName: plugin?.displayName ?? kind, enabled, ...state, values, savedSecrets };
+    });
+  }
+
+  /** Turns an account on (it connects at once) or off (it disconnects, and stays in the settings). */
+  async setEnabled(id: MechanismId, enabled: boolean): Promise<AccountView[]> {
+    const { settings, registry, kinds } = this.#o;
+    const accounts = settings.current.accounts;
+    if (!Object.hasOwn(accounts, id)) throw new NotFoundError(`There is no account "${id}".`);
+    const raw = accounts[id];
+    const record = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+    const { enabled: _was, ...rest } = record;
+    const next = enabled ? rest : { ...rest, enabled: false };
+    settings.write({ ...settings.current, accounts: { ...accounts, [id]: next } });
+    await registry.remove(id);
+    kinds.stopped(id);
+    this.#notStarted.delete(id);
+    if (enabled) this.#start(id, next);
+    else this.#o.setProblem(`account:${id}`, undefined);
+    return this.list();
+  }
+
+  /** Stops and starts an account's mechanism now, without waiting for its back-off. */
+  async reconnect(id: MechanismId): Promise<AccountView[]> {
+    const { settings, registry, kinds } = this.#o;
+    const accounts = settings.current.accounts;
+    if (!Object.hasOwn(accounts, id)) throw new NotFoundError(`There is no account "${id}".`);
+    if (!this.enabled(id)) throw new InvalidInputError(`The account "${id}" is turned off; turn it on to connect it.`);
+    await registry.remove(id);
+    kinds.stopped(id);
+    this.#start(id, settings.current.accounts[id]);
+    return this.list();
   }
 
   /** Whether the settings hold any password, in clear or sealed. */
@@ -72,10 +143,13 @@ export class AccountService {
     // The files it names (a CA file) are read now, so that a FIFO or a huge file is refused before it is saved.
     const unreadable = (await plugin.checkAccountFiles?.(open)) ?? [];
     if (unreadable.length) throw notSaved(unreadable);
-    const stored = { plugin: kind, ...sealAccount(account, plugin.accountFields, secrets) };
+    // An account turned off stays off when its settings are changed.
+    const stored = { plugin: kind, ...(!previous.enabled && { enabled: false }), ...sealAccount(account, plugin.accountFields, secrets) };
     settings.write({ ...settings.current, accounts: { ...settings.current.accounts, [id]: stored } });
     await registry.remove(id);
-    this.#start(id, stored);
+    kinds.stopped(id);
+    this.#notStarted.delete(id);
+    if (previous.enabled) this.#start(id, stored);
     return registry.views();
   }
 
@@ -86,6 +160,7 @@ export class AccountService {
     settings.write({ ...settings.current, accounts });
     await registry.remove(id);
     kinds.stopped(id);
+    this.#notStarted.delete(id);
     return registry.views();
   }
 
@@ -95,6 +170,7 @@ export class AccountService {
     const { plugin: kind, account } = accountPlugin(id, raw);
     const plugin = kinds.kind(kind);
     if (!plugin) {
+      this.#notStarted.set(id, `No mechanism of kind "${kind}" is installed.`);
       setProblem(`account:${id}`, `The settings name an account "${id}" of kind "${kind}", but no such mechanism is installed.`);
       return;
     }
@@ -102,9 +178,11 @@ export class AccountService {
     try {
       open = unsealAccount(account, plugin.accountFields, secrets);
     } catch (error) {
+      this.#notStarted.set(id, `It cannot be used: ${(error as Error).message}.`);
       setProblem(`account:${id}`, `Your ${plugin.displayName} account "${id}" cannot be used: ${(error as Error).message}.`);
       return;
     }
+    this.#notStarted.delete(id);
     setProblem(`account:${id}`, undefined);
     kinds.started(id, plugin);
     this.#o.started(id);

@@ -15,9 +15,17 @@ export interface MessageProperties {
   readonly configuration?: string;
 }
 
+/** Why the manager was chosen: the sender's (or the message's recorded) choice, a rule (its index in the settings), or the default. */
+export type ManagerChosenBy = { readonly by: 'message' } | { readonly by: 'rule'; readonly index: number } | { readonly by: 'default' };
+
+/** Where the configuration came from: the message's record, the rule, its priority's name, "Normal", or none written (every mechanism). */
+export type ConfigurationChosenBy = 'message' | 'rule' | 'priority' | 'normal' | 'every-mechanism';
+
 export interface DeliveryChoice {
   readonly manager: string;
   readonly configuration: DeliveryConfiguration;
+  /** Why: for the route preview ("The rule for urgent messages"); delivery itself does not look at it. */
+  readonly why?: { readonly manager: ManagerChosenBy; readonly configuration: ConfigurationChosenBy };
 }
 
 export const DEFAULT_MANAGER = 'sequential';
@@ -33,23 +41,29 @@ export function chooseDelivery(
   mechanisms: readonly MechanismId[],
 ): DeliveryChoice | undefined {
   const has = (id: string | undefined): id is string => id !== undefined && installed.includes(id);
-  const rule = delivery.rules.find(
+  const ruleIndex = delivery.rules.findIndex(
     (r) => has(r.manager) && (r.priority === undefined || r.priority === properties.priority) && (r.expiring === undefined || r.expiring === properties.expiring),
   );
+  const rule = ruleIndex < 0 ? undefined : delivery.rules[ruleIndex];
   const manager = has(properties.manager) ? properties.manager : (rule?.manager ?? (has(DEFAULT_MANAGER) ? DEFAULT_MANAGER : installed[0]));
   if (manager === undefined) return undefined;
+  const managerBy: ManagerChosenBy = has(properties.manager) ? { by: 'message' } : rule ? { by: 'rule', index: ruleIndex } : { by: 'default' };
   // Names come from the settings file and the database: only the file's own entries count, never
   // Object's ("constructor", "toString").
   const configurations = (Object.hasOwn(delivery.managers, manager) ? delivery.managers[manager]?.configurations : undefined) ?? {};
-  const wanted = [
-    properties.configuration,
-    rule?.manager === manager ? rule.configuration : undefined,
-    configurationNameFor(properties.priority),
-    'Normal',
+  const wanted: [string | undefined, ConfigurationChosenBy][] = [
+    [properties.configuration, 'message'],
+    [rule?.manager === manager ? rule.configuration : undefined, 'rule'],
+    [configurationNameFor(properties.priority), 'priority'],
+    ['Normal', 'normal'],
   ];
-  for (const name of wanted) {
+  for (const [name, by] of wanted) {
     const steps = name !== undefined && Object.hasOwn(configurations, name) ? configurations[name] : undefined;
-    if (name !== undefined && steps) return { manager, configuration: { name, steps } };
+    if (name !== undefined && steps) return { manager, configuration: { name, steps }, why: { manager: managerBy, configuration: by } };
   }
-  return { manager, configuration: { name: configurationNameFor(properties.priority), steps: defaultSteps(mechanisms) } };
+  return {
+    manager,
+    configuration: { name: configurationNameFor(properties.priority), steps: defaultSteps(mechanisms) },
+    why: { manager: managerBy, configuration: 'every-mechanism' },
+  };
 }

@@ -12,7 +12,7 @@
 // the end of the delivery, and at once on stop().
 import { randomUUID } from 'node:crypto';
 import type { ContactId, DeliveryFailure, DeliveryPrompt, MechanismId, MessageState, MessageView, Priority } from '../../shared/domain';
-import type { DeliveryJob, DeliveryManagerPlugin, DeliveryResult } from '../../shared/delivery';
+import type { DeliveryJob, DeliveryManagerPlugin, DeliveryResult, DeliveryStep } from '../../shared/delivery';
 import type { Logger } from '../../shared/mechanism';
 import type { Settings } from '../../shared/settings';
 import { Backoff } from '../../shared/backoff';
@@ -247,6 +247,21 @@ export class DeliveryService {
 
   #choose(properties: Parameters<typeof chooseDelivery>[0]): DeliveryChoice | undefined {
     return chooseDelivery(properties, this.#deps.settings(), this.#deps.managers.ids(), this.#deps.mechanisms());
+  }
+
+  /** The delivery policy for a person now: what a delivery manager's job.policy() answers. */
+  #policy(contactId: ContactId, steps: readonly DeliveryStep[]): DeliveryStep[] {
+    return computePolicy(this.#deps.contacts().mechanismsOf(contactId), this.#deps.registry.active(), steps);
+  }
+
+  /**
+   * What a message to this person sent now would be given, without sending anything: the same choice
+   * and policy code, with the same inputs, as send() and the job (for the "why this route" preview).
+   */
+  dryRun(contactId: ContactId, properties: { priority: Priority; expiring: boolean; manager?: string }): { choice: DeliveryChoice | undefined; recipient: MechanismId[]; policy: DeliveryStep[] } {
+    if (!this.#deps.contacts().get(contactId)) throw new NotFoundError(`There is no contact ${contactId}.`);
+    const choice = this.#choose(properties);
+    return { choice, recipient: this.#deps.contacts().mechanismsOf(contactId), policy: choice ? this.#policy(contactId, choice.configuration.steps) : [] };
   }
 
   #start(messageId: string, fresh = false): void {
@@ -514,7 +529,7 @@ export class DeliveryService {
     return {
       message: { id: message.id, contactName: name, priority: message.priority, ...(message.expiresAt !== undefined && { expiresAt: message.expiresAt }) },
       configuration: choice.configuration,
-      policy: () => computePolicy(contacts().mechanismsOf(message.contactId), registry.active(), choice.configuration.steps),
+      policy: () => this.#policy(message.contactId, choice.configuration.steps),
       // Once the delivery is over nothing a manager says is recorded: a question withdrawn at shutdown was not declined.
       skip: (step, why) => void (signal.aborted || this.#attempts.record(run, step, 'skipped', why)),
       presence: (mechanism) => this.#attempts.presenceOn(message, mechanism),

@@ -3,7 +3,9 @@
 import { EventEmitter } from 'node:events';
 import type { MechanismId, MechanismView, PresenceShow } from '../../shared/domain';
 import type { IncomingMessage, Logger, Mechanism, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import { reasonOf } from '../../shared/mechanism';
 import { onAbort } from '../abort';
+import { plainReason } from './plain-reason';
 
 export interface RegistryHooks {
   status(mechanism: MechanismId, status: MechanismStatus): void;
@@ -78,7 +80,7 @@ export class MechanismRegistry {
       });
     } catch (error) {
       this.#log.error(`${id}: could not be created: ${describe(error)}`);
-      this.#hooks.status(id, { state: 'inactive', reason: describe(error) });
+      this.#hooks.status(id, { state: 'inactive', reason: plainReason(describe(error)) });
       return;
     }
     self = { id, plugin, instance, status: { state: 'connecting' } };
@@ -93,9 +95,14 @@ export class MechanismRegistry {
       });
   }
 
-  #setStatus(id: MechanismId, status: MechanismStatus): void {
+  /** Every reason a plugin gives is put in words a person can act on here (plain-reason.ts), whichever plugin it is. */
+  #setStatus(id: MechanismId, reported: MechanismStatus): void {
     const running = this.#running.get(id);
     if (!running) return;
+    const raw = reasonOf(reported);
+    const plain = raw === undefined ? undefined : plainReason(raw);
+    const status = plain === undefined ? reported : ({ ...reported, reason: plain } as MechanismStatus);
+    if (raw !== undefined && plain !== raw) this.#log.info(`${id}: ${status.state}: ${raw}`);
     running.status = status;
     this.#hooks.status(id, status);
     this.#changes.emit('change');
@@ -128,7 +135,7 @@ export class MechanismRegistry {
       id: r.id,
       kind: r.plugin.displayName,
       state: r.status.state,
-      ...(r.status.state === 'inactive' && { reason: r.status.reason }),
+      ...(reasonOf(r.status) !== undefined && { reason: reasonOf(r.status) }),
     }));
   }
 

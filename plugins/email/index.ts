@@ -41,7 +41,7 @@ interface SmtpError {
 function outcomeOf(error: SmtpError): { reason: string; final: boolean; connection: boolean } {
   const code = error.responseCode;
   if (code !== undefined) return { reason: (error.response ?? error.message ?? String(code)).slice(0, 200), final: code >= 500, connection: false };
-  if (error.code === 'EAUTH') return { reason: 'the server refused the user name or password', final: true, connection: true };
+  if (error.code === 'EAUTH') return { reason: 'the server refused the user name or password (EAUTH)', final: true, connection: true };
   return { reason: error.message ?? String(error), final: false, connection: true };
 }
 
@@ -55,6 +55,8 @@ class EmailMechanism implements Mechanism {
   /** The check under way: a failed send asking for one while it runs joins it, never starts a second loop. */
   #checking: Promise<void> | undefined;
   #inbox: ImapInbox | undefined;
+  /** The last check failed: its reason is shown until one succeeds. */
+  #failed = false;
 
   constructor(ctx: MechanismContext) {
     this.#ctx = ctx;
@@ -105,9 +107,11 @@ class EmailMechanism implements Mechanism {
   async #checkOnce(): Promise<void> {
     clearTimeout(this.#timer);
     if (this.#stopped || !this.#transport) return;
-    this.#ctx.status({ state: 'connecting' });
+    // The first check says "connecting"; a retry leaves the reason of the last failed one shown.
+    if (!this.#failed) this.#ctx.status({ state: 'connecting' });
     try {
       await this.#transport.verify();
+      this.#failed = false;
       this.#backoff.reset();
       if (!this.#stopped) this.#ctx.status({ state: 'active' });
     } catch (error) {
@@ -118,7 +122,9 @@ class EmailMechanism implements Mechanism {
         return;
       }
       this.#ctx.log.warn(`cannot reach the server (${reason}); trying again later`);
-      this.#ctx.status({ state: 'connecting' });
+      const code = (error as { code?: string }).code;
+      this.#failed = true;
+      this.#ctx.status({ state: 'connecting', reason: code && !reason.includes(code) ? `${reason} (${code})` : reason });
       // Back-off with full jitter, so that a server coming back is not met by every client at once.
       this.#timer = setTimeout(() => void this.#check(), this.#backoff.next());
     }
@@ -128,6 +134,7 @@ class EmailMechanism implements Mechanism {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#backoff.reset();
+    this.#failed = false;
     this.#transport?.close();
     await this.#inbox?.stop();
     this.#inbox = undefined;

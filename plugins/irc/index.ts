@@ -74,6 +74,8 @@ class IrcMechanism implements Mechanism {
   #pacing = new AbortController();
   /** The state last reported, so that a drop is reported once. */
   #reported: MechanismStatus | undefined;
+  /** What went wrong during the sign-in under way (SASL refused), told when its connection closes. */
+  #trouble: string | undefined;
   #pings = 0;
   /** Counts connections, so that lines queued for one that dropped are not written to the next. */
   #connectionNumber = 0;
@@ -115,7 +117,9 @@ class IrcMechanism implements Mechanism {
 
   #connect(): void {
     const account = this.#account!;
-    this.#status({ state: 'connecting' });
+    // While it retries, the reason of the last failed try stays shown: it is what the user can act on.
+    if (this.#reported?.state !== 'connecting') this.#status({ state: 'connecting' });
+    this.#trouble = undefined;
     const client = new Client({ auto_reconnect: false, ping_interval: 30, ping_timeout: 60, message_max_length: LINE_BYTES });
     this.#client = client;
     // Events from a client we have replaced are ignored.
@@ -127,7 +131,7 @@ class IrcMechanism implements Mechanism {
     client.on('registered', mine((e: { nick: string }) => this.#onRegistered(e.nick)));
     // irc-framework tells of a closed socket twice, 'socket close' then 'close': one drop, one
     // reconnect, so only the first is heard (it always comes, 'close' only when it will not reconnect).
-    client.on('socket close', mine(() => this.#onClose()));
+    client.on('socket close', mine((error?: Error | false) => this.#onClose(error || undefined)));
     client.on('irc error', mine((e: { error: string; nick?: string; reason?: string }) => this.#onIrcError(e)));
     client.on('pong', mine((e: { message?: string }) => this.#onPong(e.message)));
     client.on('privmsg', mine((e: { nick: string; target: string; message: string }) => this.#onPrivmsg(e)));
@@ -145,7 +149,14 @@ class IrcMechanism implements Mechanism {
         }
       }),
     );
-    client.on('sasl failed', mine(() => this.#ctx.log.warn('SASL sign-in failed')));
+    client.on(
+      'sasl failed',
+      mine((e?: { reason?: string }) => {
+        this.#ctx.log.warn('SASL sign-in failed');
+        // A refused account or password; an unsupported mechanism or missing capability is the server's lack.
+        this.#trouble = e?.reason === 'fail' || e?.reason === undefined ? 'the server refused the SASL account or password (ERR_SASLFAIL)' : `SASL sign-in is not possible on this server (${e.reason})`;
+      }),
+    );
     // Before sign-in this is most often our own connection that just dropped, which the server keeps
     // until its ping timeout (ngIRCd: two minutes): as IRC clients do, we sign in under an alternative
     // nick and take ours back once the server lets the old connection go (see #regainNick).
@@ -312,7 +323,8 @@ class IrcMechanism implements Mechanism {
     pending.resolve({ ok: true, level: 'accepted' });
   }
 
-  #onClose(): void {
+  /** `error`: why the socket closed, when it closed on an error (a name not found, a refused port, a certificate). */
+  #onClose(error?: Error): void {
     const wasUp = this.#registered;
     this.#registered = false;
     this.#asked.length = 0; // questions on a closed connection get no answer
@@ -328,7 +340,11 @@ class IrcMechanism implements Mechanism {
     this.#failPending('the connection dropped before the server confirmed the message');
     if (this.#stopped) return;
     if (wasUp) this.#ctx.log.warn('connection dropped; reconnecting');
-    this.#status({ state: 'connecting' });
+    const code = (error as { code?: string } | undefined)?.code;
+    const reason = wasUp ? undefined : (this.#trouble ?? (error && (code && !error.message.includes(code) ? `${error.message} (${code})` : error.message)));
+    if (reason && !wasUp) this.#ctx.log.warn(`cannot sign in (${reason}); retrying`);
+    // A try that failed without saying why leaves the last reason shown.
+    if (wasUp || reason || this.#reported?.state !== 'connecting') this.#status(reason ? { state: 'connecting', reason } : { state: 'connecting' });
     for (const nick of this.#presence.keys()) this.#presence.delete(nick);
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = setTimeout(() => {

@@ -185,8 +185,9 @@ class SmsMechanism implements Mechanism {
       if (!this.#stopped) this.#ctx.status({ state: 'active' });
     } catch (error) {
       if (this.#stopped) return;
-      this.#ctx.status({ state: 'connecting' });
-      this.#ctx.log.warn(`cannot reach the gateway (${(error as Error).message}); trying again later`);
+      const { message, code } = error as Error & { code?: string };
+      this.#ctx.status({ state: 'connecting', reason: code && !message.includes(code) ? `${message} (${code})` : message });
+      this.#ctx.log.warn(`cannot reach the gateway (${message}); trying again later`);
       this.#timer = setTimeout(() => void this.#check(), this.#backoff.next());
     }
   }

@@ -56,11 +56,14 @@ function isFinal(error: unknown): boolean {
   return error instanceof UnsafeServerError || e?.name === 'SASLError' || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/.test(String(e?.code ?? ''));
 }
 
+/** What went wrong, with the library's code in it: the core puts it in words for the window (plain-reason.ts). */
 function explain(error: unknown): string {
-  const e = error as { name?: string; code?: string; message?: string };
-  if (e?.name === 'SASLError') return 'the server refused the user name or password';
+  const e = error as { name?: string; code?: string; condition?: string; message?: string };
+  if (e?.name === 'SASLError') return `the server refused the user name or password (SASL ${e.condition ?? e.message ?? 'failure'})`;
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(String(e?.code ?? ''))) return `the server's certificate could not be verified (${e.code})`;
-  return e?.message || String(error);
+  const message = e?.message || String(error);
+  // Node's network errors name their code in the message; some (an AggregateError of each address tried) do not.
+  return e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
 }
 
 class XmppMechanism implements Mechanism {
@@ -178,7 +181,8 @@ class XmppMechanism implements Mechanism {
     this.#connection?.cut();
     const connection = this.#connect();
     const { entity } = connection;
-    this.#status({ state: 'connecting' });
+    // While it retries, the reason of the last failed try stays shown: it is what the user can act on.
+    if (this.#reported?.state !== 'connecting') this.#status({ state: 'connecting' });
     let resumed = false;
     // Ends the wait for readiness if opening failed before it could: nothing of this attempt outlives it.
     const attempt = new AbortController();
@@ -207,7 +211,7 @@ class XmppMechanism implements Mechanism {
       // The server is not back at once: sends waiting for the session's resumption stop waiting (their
       // fate unknown, looked up before any copy goes again) rather than holding their messages.
       this.#endWaiting({ ok: false, reason: 'the connection was lost before the server confirmed the message', final: false, maybeSent: true });
-      this.#schedule();
+      this.#schedule(explain(error));
       return;
     }
     if (this.#stopped) return;
@@ -443,9 +447,10 @@ class XmppMechanism implements Mechanism {
     this.#schedule();
   }
 
-  #schedule(): void {
+  /** Tries again after the back-off; `reason`: why the last try failed, shown meanwhile. */
+  #schedule(reason?: string): void {
     if (this.#stopped) return;
-    this.#status({ state: 'connecting' });
+    this.#status(reason === undefined ? { state: 'connecting' } : { state: 'connecting', reason });
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.#open(), this.#backoff.next());
   }

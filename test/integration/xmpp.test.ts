@@ -96,7 +96,7 @@ describe('xmpp mechanism on Prosody', () => {
     const m = xmpp().create(wrong.context);
     await m.start();
     await wrong.until(() => last(wrong) === 'inactive', 20_000, 'refusal');
-    expect(wrong.statuses.at(-1)).toEqual({ state: 'inactive', reason: 'the server refused the user name or password' });
+    expect(wrong.statuses.at(-1)).toEqual({ state: 'inactive', reason: 'the server refused the user name or password (SASL not-authorized)' });
     await m.stop();
   });
 

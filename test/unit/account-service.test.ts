@@ -106,4 +106,54 @@ describe('AccountService', () => {
     expect(onDisk().accounts).toEqual({});
     await expect(accounts.remove('chat')).rejects.toThrow('There is no account "chat".');
   });
+
+  it('lists accounts as the form edits them: kind in words, field values, which secrets are saved, never a secret', async () => {
+    const { accounts } = service(standInKeychain());
+    await accounts.save('chat', 'xmpp', form);
+    const [view] = accounts.list();
+    expect(view).toMatchObject({ id: 'chat', kind: 'xmpp', kindName: 'XMPP', enabled: true, values: { jid: 'me@localhost', service: 'xmpp://127.0.0.1:1' }, savedSecrets: ['password'] });
+    expect(JSON.stringify(view)).not.toContain('hunter2');
+    expect(Object.keys(view!.values)).not.toContain('password');
+  });
+
+  it('turns an account off (kept in the file beside its plugin, not started, not given to the plugin) and on again', async () => {
+    const { accounts, registry, kinds, onDisk } = service(standInKeychain(), { accounts: { chat: { plugin: 'xmpp', ...form, enabled: false }, other: { plugin: 'xmpp', ...form } } });
+    accounts.startAll();
+    expect(registry.ids()).toEqual(['other']);
+    expect(accounts.startedIds()).toEqual(['other']);
+    expect(accounts.list().find((a) => a.id === 'chat')).toMatchObject({ enabled: false, state: 'inactive', reason: 'Turned off in Settings.' });
+
+    // On: started at once; the plugin's strict account check would refuse an "enabled" it was given.
+    await accounts.setEnabled('chat', true);
+    expect(onDisk().accounts.chat).not.toHaveProperty('enabled');
+    expect(registry.ids()).toContain('chat');
+    expect(registry.status('chat')?.state).toBe('connecting');
+    expect(accounts.startedIds()).toEqual(['chat', 'other']);
+
+    await accounts.setEnabled('other', false);
+    expect(onDisk().accounts.other).toMatchObject({ plugin: 'xmpp', enabled: false });
+    expect(registry.ids()).toEqual(['chat']);
+    expect(kinds.of('other')).toBeUndefined();
+    expect(accounts.startedIds()).toEqual(['chat']);
+    // Changed while off, it stays off.
+    await accounts.save('other', 'xmpp', { ...form, password: '' });
+    expect(onDisk().accounts.other).toMatchObject({ enabled: false });
+    expect(registry.ids()).toEqual(['chat']);
+    await expect(accounts.reconnect('other')).rejects.toThrow('The account "other" is turned off; turn it on to connect it.');
+    await expect(accounts.setEnabled('pigeon', true)).rejects.toThrow('There is no account "pigeon".');
+  });
+
+  it('while it retries, says why in words: a closed port is a server that cannot be reached', async () => {
+    const { accounts, registry } = service(standInKeychain());
+    await accounts.save('chat', 'xmpp', form);
+    await new Promise<void>((resolve) => {
+      const off = registry.onChange(() => registry.views()[0]?.reason && (off(), resolve()));
+    });
+    expect(registry.views()[0]).toEqual({ id: 'chat', kind: 'XMPP', state: 'connecting', reason: expect.stringMatching(/^Cannot reach the server 127\.0\.0\.1:1: .*running.*port/) });
+    expect(accounts.list()[0]).toMatchObject({ state: 'connecting', reason: expect.stringMatching(/^Cannot reach the server/) });
+    // Try now: stopped and started again at once, the same account.
+    await accounts.reconnect('chat');
+    expect(registry.ids()).toEqual(['chat']);
+    expect(registry.status('chat')?.state).toBe('connecting');
+  });
 });

@@ -84,6 +84,18 @@ describe('chooseDelivery', () => {
     expect(chooseDelivery({ priority: 'normal', expiring: false }, delivery, [], [])).toBeUndefined();
   });
 
+  it('says why: the sender, the rule that matched (by its place), or the default; and where the configuration came from', () => {
+    expect(chooseDelivery({ priority: 'urgent', expiring: true, manager: 'sequential' }, delivery, installed, [])?.why).toEqual({ manager: { by: 'message' }, configuration: 'priority' });
+    expect(chooseDelivery({ priority: 'urgent', expiring: true }, delivery, installed, [])?.why).toEqual({ manager: { by: 'rule', index: 0 }, configuration: 'rule' });
+    expect(chooseDelivery({ priority: 'normal', expiring: true }, delivery, installed, [])?.why).toEqual({ manager: { by: 'default' }, configuration: 'priority' });
+    expect(chooseDelivery({ priority: 'urgent', expiring: false, manager: 'broadcast' }, delivery, installed, ['im1'])?.why).toEqual({ manager: { by: 'message' }, configuration: 'every-mechanism' });
+    const normalOnly = settingsSchema.parse({ delivery: { managers: { sequential: { configurations: { Normal: ['im1'] } } } } }).delivery;
+    expect(chooseDelivery({ priority: 'urgent', expiring: false }, normalOnly, installed, [])?.why).toEqual({ manager: { by: 'default' }, configuration: 'normal' });
+    // A rule for a manager not installed is passed over: the next one that matches is the one named.
+    const twoRules = settingsSchema.parse({ delivery: { rules: [{ priority: 'urgent', manager: 'gone' }, { priority: 'urgent', manager: 'broadcast' }] } }).delivery;
+    expect(chooseDelivery({ priority: 'urgent', expiring: false }, twoRules, installed, [])?.why?.manager).toEqual({ by: 'rule', index: 1 });
+  });
+
   it('chooses by priority for any priority and rule set (property)', () => {
     fc.assert(
       fc.property(fc.constantFrom('normal' as const, 'urgent' as const), fc.boolean(), (priority, expiring) => {
