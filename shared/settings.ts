@@ -2,6 +2,7 @@
 // edits by hand (see the README); mechanism accounts are validated by their own plugin.
 import { z } from 'zod';
 import { priorities } from './domain';
+import { issuesInWords, type FieldNamer } from './issue-words';
 
 /** An address on one mechanism: a string, or an object with mechanism-specific settings. */
 const address = z
@@ -72,13 +73,13 @@ export type RuleSettings = z.output<typeof ruleSettings>;
 export const sealedSecret = z.strictObject({ sealed: z.string().min(1) });
 export type SealedSecret = z.output<typeof sealedSecret>;
 
-/** Lists a schema's problems with a value, one sentence each; none when the value is good. */
-export function problemsWith(schema: z.ZodType, value: unknown): string[] {
+/** Lists a schema's problems with a value, one sentence each naming the field as `nameOf` says; none when the value is good. */
+export function problemsWith(schema: z.ZodType, value: unknown, nameOf?: FieldNamer): string[] {
   const parsed = schema.safeParse(value);
-  return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'the account'}: ${issue.message}`);
+  return parsed.success ? [] : issuesInWords(parsed.error.issues, nameOf, { value });
 }
 
-/** Turns a zod error into one line a person can act on, naming the place in the file. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ');
+/** Turns a zod error into one line in words, naming each field as `nameOf` says (by its key otherwise). */
+export function describeIssues(error: z.ZodError, nameOf?: FieldNamer, input?: { value: unknown }): string {
+  return issuesInWords(error.issues, nameOf, input).join('; ');
 }
