@@ -94,8 +94,10 @@ export function issueWords(issue: Issue, nameOf: FieldNamer = keyNamer, missing?
     case 'invalid_element':
       return `${field} is not right`;
     case 'invalid_union': {
-      // A branch that got past the first level is what the user meant: say what is wrong inside it.
-      const deeper = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
+      // A branch whose kind of value matched (text that is empty, an object with a bad setting) is what
+      // the user meant: say what is wrong in it.
+      const typeMiss = (i: Issue) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value');
+      const deeper = issue.errors.filter((branch) => branch.length > 0 && !branch.some(typeMiss));
       if (deeper.length === 1) return deeper[0]!.map((i) => issueWords(i, nameOf, missing, path)).join('; ');
       const wanted = [...new Set(issue.errors.flatMap((branch) => branch.flatMap(expectation)))];
       if (missing ? missing(path) : false) return `${field} is missing`;

@@ -38,6 +38,9 @@ export const stepSettings = z
   ])
   .transform((s) => (typeof s === 'string' ? { mechanism: s, parallelWithNext: false, verify: 'accepted' as const, ask: false } : s));
 
+/** A named configuration of a delivery manager: its steps, in order. */
+export const configurationSettings = z.array(stepSettings);
+
 /** A rule picks a manager and configuration from a message's properties; the first that matches wins. */
 export const ruleSettings = z.strictObject({
   priority: z.enum(priorities).optional(),
@@ -48,7 +51,7 @@ export const ruleSettings = z.strictObject({
 
 export const deliverySettings = z.strictObject({
   /** Per delivery manager, its named configurations ("Normal", "Urgent" ...), each a list of steps. */
-  managers: z.record(z.string().min(1), z.strictObject({ configurations: z.record(z.string().min(1), z.array(stepSettings)).default({}) })).default({}),
+  managers: z.record(z.string().min(1), z.strictObject({ configurations: z.record(z.string().min(1), configurationSettings).default({}) })).default({}),
   rules: z.array(ruleSettings).default([]),
   /** After how long a message without expiry that is still waiting for a way tells the sender (once). */
   waitNoticeMinutes: z.number().positive().max(60 * 24 * 7).default(10),
