@@ -98,7 +98,10 @@ export function firstBadOffset(text: string): number | undefined {
         const e = text[i + 1];
         if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
         else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
-        else return void ((i += 1), fail());
+        else {
+          i += 1; // Node places a bad escape at the character after the backslash
+          fail();
+        }
       } else i++;
     }
   };
