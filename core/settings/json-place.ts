@@ -23,18 +23,30 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line: lines.length, column: lines.at(-1)!.length + 1 };
 }
 
+/** The parser's complaints in words a person editing the file can act on. */
+const complaints: readonly [RegExp, string][] = [
+  [/^Unexpected end of JSON input/, 'the file ends before the settings do: a closing } or ] may be missing'],
+  [/^Unexpected non-whitespace character after JSON/, 'there is more after the closing }'],
+  [/^Expected ',' or '}' after property value/, 'a comma or a closing } is missing before this'],
+  [/^Expected ',' or ']' after array element/, 'a comma or a closing ] is missing before this'],
+  [/^Expected double-quoted property name/, 'a name in double quotes is expected here (is there a comma too many?)'],
+  [/^Expected ':' after property name/, 'a colon is missing after the name'],
+  [/^Bad control character in string literal/, 'a line break or tab inside quotes (write \\n or \\t)'],
+  [/^Bad escaped character/, 'a backslash that starts no escape (write \\\\ for one backslash)'],
+  [/^Unterminated string/, 'a text in quotes is not closed'],
+];
+
 /** The parser's message in words, without its position and without the copy of the text. */
 function reasonOf(message: string): string {
-  const token = /^Unexpected token '?(.+?)'?(,| in JSON)/.exec(message) ?? /^Unexpected token (\S)/.exec(message);
-  if (token) return `unexpected "${token[1]}"`;
-  if (/^Unexpected end of JSON input/.test(message)) return 'the file ends in the middle';
-  if (/^Unexpected non-whitespace character after JSON/.test(message)) return 'there is more after the end of the settings';
+  for (const [pattern, words] of complaints) if (pattern.test(message)) return words;
+  const token = /^Unexpected token '(.+?)'(,| in JSON)/s.exec(message) ?? /^Unexpected token (\S)/.exec(message);
+  if (token) return /^[A-Za-z]/.test(token[1]!) ? `"${token[1]}" cannot be here (text must be in double quotes)` : `"${token[1]}" cannot be here`;
   const bare = message
     .replace(/\s*\(line \d+ column \d+\)/, '')
     .replace(/\s*in JSON at position \d+/, '')
     .replace(/, ".*" is not valid JSON$/s, '')
     .trim();
-  return bare ? bare.charAt(0).toLowerCase() + bare.slice(1) : 'not JSON';
+  return bare ? bare.charAt(0).toLowerCase() + bare.slice(1) : 'it is not JSON';
 }
 
 /** The offset of the first character that cannot be part of JSON text (text.length when it ends too soon). */
@@ -127,9 +139,10 @@ export function notJsonError(error: SyntaxError, text: string): NotJsonError {
 
 /**
  * Reads a store whose file is JSON (conf, electron-store): a file that is not JSON throws a NotJsonError
- * naming the line and column; any other error is thrown as it is.
+ * naming the line and column; any other error is thrown as it is. A blank file holds nothing to lose,
+ * so it reads as no settings (and is written over on the first change).
  */
-export function readJsonStore<T>(file: string, read: () => T): T {
+export function readJsonStore<T>(file: string, read: () => T): T | Record<string, never> {
   try {
     return read();
   } catch (error) {
@@ -140,6 +153,7 @@ export function readJsonStore<T>(file: string, read: () => T): T {
     } catch {
       throw error;
     }
+    if (text.trim() === '') return {};
     throw notJsonError(error, text);
   }
 }

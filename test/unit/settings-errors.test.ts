@@ -26,18 +26,18 @@ const missingComma = '{\n  "profile": { "name": "Me" }\n  "contacts": []\n}';
 describe('a settings file that is not JSON', () => {
   it('is placed by line and column from Node 20 wording (position only)', () => {
     const error = new SyntaxError("Expected ',' or '}' after property value in JSON at position 34");
-    expect(notJsonError(error, missingComma)).toMatchObject({ line: 3, column: 3, reason: "expected ',' or '}' after property value" });
+    expect(notJsonError(error, missingComma)).toMatchObject({ line: 3, column: 3, reason: 'a comma or a closing } is missing before this' });
   });
 
   it('is placed by line and column from Node 22 wording (line and column given)', () => {
     const error = new SyntaxError("Expected ',' or '}' after property value in JSON at position 34 (line 3 column 3)");
-    expect(notJsonError(error, missingComma)).toMatchObject({ line: 3, column: 3, reason: "expected ',' or '}' after property value" });
+    expect(notJsonError(error, missingComma)).toMatchObject({ line: 3, column: 3, reason: 'a comma or a closing } is missing before this' });
   });
 
   it('is placed from the text when the parser names no position', () => {
     const text = '{\n  "contacts": [ oops ]\n}';
-    expect(notJsonError(new SyntaxError(`Unexpected token 'o', "${text}" is not valid JSON`), text)).toMatchObject({ line: 2, column: 17, reason: 'unexpected "o"' });
-    expect(notJsonError(new SyntaxError('Unexpected end of JSON input'), '{\n  "a": [1,')).toMatchObject({ line: 2, column: 11 });
+    expect(notJsonError(new SyntaxError(`Unexpected token 'o', "${text}" is not valid JSON`), text)).toMatchObject({ line: 2, column: 17, reason: '"o" cannot be here (text must be in double quotes)' });
+    expect(notJsonError(new SyntaxError('Unexpected end of JSON input'), '{\n  "a": [1,')).toMatchObject({ line: 2, column: 11, reason: 'the file ends before the settings do: a closing } or ] may be missing' });
     expect(firstBadOffset('{"a": "x\\q"}')).toBe(9); // where Node says the bad escape is
     expect(firstBadOffset('{"a": [1, 2.5e3, true, null, "\\u00e9"]}')).toBeUndefined();
     // Where this Node names a position, the scan finds the same one.
@@ -58,10 +58,16 @@ describe('a settings file that is not JSON', () => {
     const repository = new SettingsRepository(confSettingsBackend(dir));
     const [problem] = repository.loadProblems;
     expect(problem).toContain(path.join(dir, 'settings.json'));
-    expect(problem).toContain('is not valid JSON at line 3, column 3');
+    expect(problem).toContain('is not valid JSON at line 3, column 3 (a comma or a closing } is missing before this).');
     expect(problem).toContain('Fix it or remove it; Switchboard starts with no settings meanwhile and does not write over it.');
     expect(repository.canSave).toBe(false);
     expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).toBe(missingComma);
+  });
+
+  it('reads a blank file as no settings, which holds nothing to lose', () => {
+    const repository = new SettingsRepository(confSettingsBackend(folder(' \n')));
+    expect(repository.loadProblems).toEqual([]);
+    expect(repository.canSave).toBe(true);
   });
 });
 
