@@ -1,6 +1,8 @@
-// Reads the settings file entry by entry: a contact, a rule, a delivery configuration or a section that
+// Reads the settings file entry by entry: a contact, a rule, a delivery configuration or a setting that
 // does not fit is skipped with a sentence naming it, and the rest load. What was skipped is kept as it
-// was in the file and put back on every write, so that saving never loses what the user wrote.
+// was in the file and put back on every write, so that saving never loses what the user wrote. A whole
+// section of the wrong kind (contacts that are not a list ...) has no entries to keep apart: the file is
+// then not written over at all, as when it is not JSON.
 import type { z } from 'zod';
 import { issuesInWords, keyNamer, ordinal, type FieldNamer } from '../../shared/issue-words';
 import { configurationSettings, contactSettings, deliverySettings, ruleSettings, settingsSchema, type ContactSettings, type RuleSettings, type Settings } from '../../shared/settings';
@@ -11,6 +13,8 @@ export interface ReadSettings {
   readonly settings: Settings;
   /** One sentence for each entry skipped, saying which and why. */
   readonly problems: string[];
+  /** False when a whole section was of the wrong kind: the file must not be written over. */
+  readonly writable: boolean;
   /** `next` (the settings as loaded, then changed) as it is to be written: with the skipped entries put back. */
   readonly withSkipped: (next: Settings) => Plain;
 }
@@ -52,6 +56,7 @@ function contactLabel(raw: unknown, index: number): string {
 }
 
 const kept = 'It is kept in the file as it is; fix it there and restart.';
+const untouched = 'Fix it in the file and restart; until then nothing is saved over the file.';
 
 /** Puts skipped list entries back at their places in the list as it is now. */
 function withEntries(list: readonly unknown[], skipped: readonly { index: number; raw: unknown }[]): unknown[] {
@@ -66,16 +71,14 @@ export function readEntries(raw: Plain): ReadSettings {
   const loaded: Settings = { profile: {}, accounts: {}, contacts: [], delivery: { managers: {}, rules: [], waitNoticeMinutes: 10 } };
   /** Runs on the plain copy being written, putting back what was skipped. */
   const restores: ((out: Plain, next: Settings) => void)[] = [];
-  const skipSection = (key: string, sentence: string) => {
-    problems.push(sentence);
-    restores.push((out, next) => {
-      // Put back only while the section is the one loaded (a section replaced by the user is theirs).
-      if (next[key as keyof Settings] === loaded[key as keyof Settings]) out[key] = raw[key];
-    });
+  const state = { writable: true };
+  const wrongKind = (sentence: string) => {
+    problems.push(`${sentence} ${untouched}`);
+    state.writable = false;
   };
 
   for (const key of Object.keys(raw)) {
-    if (key in settingsSchema.shape) continue;
+    if (Object.hasOwn(settingsSchema.shape, key)) continue;
     problems.push(`The settings file has "${key}", which is not a setting Switchboard knows (misspelled?); it is ignored and kept in the file.`);
     restores.push((out) => {
       if (!Object.hasOwn(out, key)) out[key] = raw[key];
@@ -84,12 +87,17 @@ export function readEntries(raw: Plain): ReadSettings {
 
   if (raw.profile !== undefined) {
     const why = wrong(settingsSchema.shape.profile, raw.profile, keyNamer);
-    if (why) skipSection('profile', `Your name in the settings ("profile") was not used: ${why}. ${kept}`);
-    else loaded.profile = settingsSchema.shape.profile.parse(raw.profile);
+    if (why) {
+      problems.push(`Your name in the settings ("profile") was not used: ${why}. ${kept}`);
+      // Put back while the profile is the one loaded: a name set since is the user's.
+      restores.push((out, next) => {
+        if (next.profile === loaded.profile) out.profile = raw.profile;
+      });
+    } else loaded.profile = settingsSchema.shape.profile.parse(raw.profile);
   }
 
   if (raw.accounts !== undefined) {
-    if (!isPlain(raw.accounts)) skipSection('accounts', `The accounts in the settings file are not a group { "name": { … } }, so none was started. ${kept}`);
+    if (!isPlain(raw.accounts)) wrongKind('The accounts in the settings file are not a group { "name": { … } }, so none was started.');
     else {
       const accounts: Plain = {};
       for (const [id, account] of Object.entries(raw.accounts)) {
@@ -105,7 +113,7 @@ export function readEntries(raw: Plain): ReadSettings {
   }
 
   if (raw.contacts !== undefined) {
-    if (!Array.isArray(raw.contacts)) skipSection('contacts', `The contacts in the settings file are not a list [ … ], so none was loaded. ${kept}`);
+    if (!Array.isArray(raw.contacts)) wrongKind('The contacts in the settings file are not a list [ … ], so none was loaded.');
     else {
       const contacts: ContactSettings[] = [];
       const skipped: { index: number; raw: unknown }[] = [];
@@ -129,13 +137,14 @@ export function readEntries(raw: Plain): ReadSettings {
   }
 
   if (raw.delivery !== undefined) {
-    if (!isPlain(raw.delivery)) skipSection('delivery', `The delivery settings are not a group { … }, so the defaults are used. ${kept}`);
-    else loaded.delivery = readDelivery(raw.delivery, problems, restores, () => loaded.delivery);
+    if (!isPlain(raw.delivery)) wrongKind('The delivery settings are not a group { … }, so the defaults are used.');
+    else loaded.delivery = readDelivery(raw.delivery, problems, restores, wrongKind, () => loaded.delivery);
   }
 
   return {
     settings: loaded,
     problems,
+    writable: state.writable,
     withSkipped: (next) => {
       const out: Plain = { ...next };
       for (const restore of restores) restore(out, next);
@@ -145,7 +154,13 @@ export function readEntries(raw: Plain): ReadSettings {
 }
 
 /** The delivery section, each manager's configuration and each rule on its own. */
-function readDelivery(raw: Plain, problems: string[], restores: ((out: Plain, next: Settings) => void)[], loaded: () => Settings['delivery']): Settings['delivery'] {
+function readDelivery(
+  raw: Plain,
+  problems: string[],
+  restores: ((out: Plain, next: Settings) => void)[],
+  wrongKind: (sentence: string) => void,
+  loaded: () => Settings['delivery'],
+): Settings['delivery'] {
   const delivery: Settings['delivery'] = { managers: {}, rules: [], waitNoticeMinutes: 10 };
   const inDelivery = (out: Plain, put: (d: Plain) => void) => {
     const d: Plain = isPlain(out.delivery) ? { ...out.delivery } : {};
@@ -153,7 +168,7 @@ function readDelivery(raw: Plain, problems: string[], restores: ((out: Plain, ne
     out.delivery = d;
   };
   for (const key of Object.keys(raw)) {
-    if (key in deliverySettings.shape) continue;
+    if (Object.hasOwn(deliverySettings.shape, key)) continue;
     problems.push(`The delivery settings have "${key}", which is not a setting Switchboard knows (misspelled?); it is ignored and kept in the file.`);
     restores.push((out) => inDelivery(out, (d) => void (Object.hasOwn(d, key) || (d[key] = raw[key]))));
   }
@@ -170,10 +185,7 @@ function readDelivery(raw: Plain, problems: string[], restores: ((out: Plain, ne
 
   if (raw.managers !== undefined) {
     if (!isPlain(raw.managers)) {
-      problems.push(`The delivery managers' configurations are not a group { … }, so none was loaded. ${kept}`);
-      restores.push((out, next) => {
-        if (next.delivery === loaded()) inDelivery(out, (d) => void (d.managers = raw.managers));
-      });
+      wrongKind("The delivery managers' configurations are not a group { … }, so none was loaded.");
     } else {
       for (const [manager, entry] of Object.entries(raw.managers)) {
         const configurations = isPlain(entry) ? entry.configurations : undefined;
@@ -217,10 +229,7 @@ function readDelivery(raw: Plain, problems: string[], restores: ((out: Plain, ne
 
   if (raw.rules !== undefined) {
     if (!Array.isArray(raw.rules)) {
-      problems.push(`The delivery rules are not a list [ … ], so none was loaded. ${kept}`);
-      restores.push((out, next) => {
-        if (next.delivery === loaded()) inDelivery(out, (d) => void (d.rules = raw.rules));
-      });
+      wrongKind('The delivery rules are not a list [ … ], so none was loaded.');
     } else {
       const rules: RuleSettings[] = [];
       const skipped: { index: number; raw: unknown }[] = [];

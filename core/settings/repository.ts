@@ -22,7 +22,7 @@ export class SettingsRepository {
     const loaded = loadSettings(backend);
     this.#settings = loaded.settings;
     this.loadProblems = loaded.problems;
-    this.canSave = loaded.readable;
+    this.canSave = loaded.writable;
     this.#withSkipped = loaded.withSkipped;
   }
 

@@ -17,8 +17,8 @@ export interface SettingsBackend {
 export interface LoadedSettings {
   readonly settings: Settings;
   readonly problems: string[];
-  /** Whether the file could be read as a whole (some entries may still have been skipped); if not, it is never written over. */
-  readonly readable: boolean;
+  /** Whether the file could be used as a whole (some entries may still have been skipped); if not, it is never written over. */
+  readonly writable: boolean;
   /** The settings as to be written: with the entries skipped at load put back unchanged. */
   readonly withSkipped: (next: Settings) => Record<string, unknown>;
 }
@@ -27,7 +27,7 @@ const empty: Settings = settingsSchema.parse({});
 const meanwhile = 'Fix it or remove it; Switchboard starts with no settings meanwhile and does not write over it.';
 
 function unusable(problem: string): LoadedSettings {
-  return { settings: empty, problems: [problem], readable: false, withSkipped: (next) => ({ ...next }) };
+  return { settings: empty, problems: [problem], writable: false, withSkipped: (next) => ({ ...next }) };
 }
 
 export function loadSettings(backend: SettingsBackend): LoadedSettings {
@@ -46,5 +46,5 @@ export function loadSettings(backend: SettingsBackend): LoadedSettings {
     return unusable(`The settings file ${backend.location} does not hold settings: it should be one group { … }. ${meanwhile}`);
   }
   const read = readEntries(raw as Record<string, unknown>);
-  return { settings: read.settings, problems: read.problems, readable: true, withSkipped: read.withSkipped };
+  return { settings: read.settings, problems: read.problems, writable: read.writable, withSkipped: read.withSkipped };
 }

@@ -133,6 +133,22 @@ describe('one entry that does not fit', () => {
   });
 });
 
+describe('a section of the wrong kind', () => {
+  it('is named, the rest loads, and the file is not written over until it is fixed', () => {
+    const content = JSON.stringify({ contacts: { ann: { name: 'Ann' } }, toString: 1, profile: { name: 'Me' } });
+    const dir = folder(content);
+    const repository = new SettingsRepository(confSettingsBackend(dir));
+    expect(repository.loadProblems).toEqual([
+      'The settings file has "toString", which is not a setting Switchboard knows (misspelled?); it is ignored and kept in the file.',
+      'The contacts in the settings file are not a list [ … ], so none was loaded. Fix it in the file and restart; until then nothing is saved over the file.',
+    ]);
+    expect(repository.current.profile.name).toBe('Me');
+    expect(repository.canSave).toBe(false);
+    repository.writeContacts([{ id: 'y', name: 'Y', addresses: {} }]);
+    expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).toBe(content);
+  });
+});
+
 describe("an account's problems", () => {
   it('name the field by the label the form shows', () => {
     expect(xmpp().validateAccount({ password: 'x', service: 'http://wrong' })).toEqual(['Address (name@server) is missing', 'Server to dial (xmpp://host:port) must look like xmpp://host:port']);
