@@ -11,7 +11,7 @@ export class SettingsRepository {
   readonly #backend: SettingsBackend;
   #settings: Settings;
   readonly #listeners: (() => void)[] = [];
-  /** Why the file could not be used as it is (empty when it could), for the window's problems. */
+  /** What was wrong with the file at load: why it cannot be used, or which entries were skipped (empty when none), for the window. */
   readonly loadProblems: readonly string[];
   /** Whether changes go to the file: when it could be read as a whole, even with some entries skipped (they are written back as they were). */
   readonly canSave: boolean;
@@ -42,7 +42,7 @@ export class SettingsRepository {
 
   /** Writes the settings; refuses, saying why, when the file is one that could not be read. */
   write(next: Settings): void {
-    if (!this.canSave) throw new InvalidInputError(`The settings file ${this.location} could not be read, so nothing is saved over it; fix it first.`);
+    if (!this.canSave) throw new InvalidInputError(`The settings file ${this.location} could not be used as it is, so nothing is saved over it; fix it first.`);
     this.#backend.write(this.#withSkipped(next));
     this.#settings = next;
     this.#changed();
