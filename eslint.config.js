@@ -5,7 +5,18 @@
 //   renderer/ React UI: shared/ only, no Node built-ins, no Electron, no core
 //   host/     the browser host: core, shared and plugins, never Electron or the renderer
 //   electron/ the shell: the only place that may import 'electron'
+// Beyond the layers: every promise in TypeScript is awaited, returned or handed on with `void` on
+// purpose (type-aware, through the project's tsconfig), and the renderer keeps the rules of hooks.
 import tseslint from 'typescript-eslint';
+
+// The hooks plugin is a dev dependency that may not be installed yet: lint still runs without it, and says so.
+const reactHooks = await import('eslint-plugin-react-hooks').then(
+  (module) => module.default,
+  () => {
+    console.warn('eslint-plugin-react-hooks is not installed, so the renderer\'s hooks are not checked: npm install --save-dev eslint-plugin-react-hooks');
+    return undefined;
+  },
+);
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'tls', 'http', 'https', 'crypto', 'events', 'stream', 'url', 'util'];
 const electron = { group: ['electron', 'electron/*', 'electron-store'], message: 'Only the Electron shell (electron/) may use Electron.' };
@@ -26,6 +37,23 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  {
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*/lint-probe.ts', 'renderer/src/lint-probe.tsx'] }, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  ...(reactHooks
+    ? [
+        {
+          files: ['renderer/**/*.{ts,tsx}'],
+          plugins: { 'react-hooks': reactHooks },
+          rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+        },
+      ]
+    : []),
   {
     files: ['shared/**'],
     rules: restrict(

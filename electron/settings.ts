@@ -1,9 +1,9 @@
 // Electron's settings backend: electron-store, in the user data folder (or SWITCHBOARD_CONFIG_DIR).
 import Store from 'electron-store';
 import path from 'node:path';
-import type { Settings } from '../shared/settings';
 import type { SettingsBackend } from '../core/settings/store';
 import { PRIVATE_FILE_MODE, privateFile, privateFolder } from '../core/storage/private-files';
+import { readJsonStore } from '../core/settings/json-place';
 
 export function electronSettingsBackend(directory: string): SettingsBackend {
   const location = path.join(directory, 'settings.json');
@@ -16,9 +16,9 @@ export function electronSettingsBackend(directory: string): SettingsBackend {
   };
   return {
     location,
-    read: () => open().store,
-    write: (settings: Settings) => {
-      open().store = settings as unknown as Record<string, unknown>;
+    read: () => readJsonStore(location, () => open().store),
+    write: (settings: Readonly<Record<string, unknown>>) => {
+      open().store = { ...settings };
     },
   };
 }

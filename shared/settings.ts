@@ -2,6 +2,7 @@
 // edits by hand (see the README); mechanism accounts are validated by their own plugin.
 import { z } from 'zod';
 import { priorities } from './domain';
+import { issuesInWords, type FieldNamer } from './issue-words';
 
 /** An address on one mechanism: a string, or an object with mechanism-specific settings. */
 const address = z
@@ -37,6 +38,9 @@ export const stepSettings = z
   ])
   .transform((s) => (typeof s === 'string' ? { mechanism: s, parallelWithNext: false, verify: 'accepted' as const, ask: false } : s));
 
+/** A named configuration of a delivery manager: its steps, in order. */
+export const configurationSettings = z.array(stepSettings);
+
 /** A rule picks a manager and configuration from a message's properties; the first that matches wins. */
 export const ruleSettings = z.strictObject({
   priority: z.enum(priorities).optional(),
@@ -47,7 +51,7 @@ export const ruleSettings = z.strictObject({
 
 export const deliverySettings = z.strictObject({
   /** Per delivery manager, its named configurations ("Normal", "Urgent" ...), each a list of steps. */
-  managers: z.record(z.string().min(1), z.strictObject({ configurations: z.record(z.string().min(1), z.array(stepSettings)).default({}) })).default({}),
+  managers: z.record(z.string().min(1), z.strictObject({ configurations: z.record(z.string().min(1), configurationSettings).default({}) })).default({}),
   rules: z.array(ruleSettings).default([]),
   /** After how long a message without expiry that is still waiting for a way tells the sender (once). */
   waitNoticeMinutes: z.number().positive().max(60 * 24 * 7).default(10),
@@ -72,13 +76,13 @@ export type RuleSettings = z.output<typeof ruleSettings>;
 export const sealedSecret = z.strictObject({ sealed: z.string().min(1) });
 export type SealedSecret = z.output<typeof sealedSecret>;
 
-/** Lists a schema's problems with a value, one sentence each; none when the value is good. */
-export function problemsWith(schema: z.ZodType, value: unknown): string[] {
+/** Lists a schema's problems with a value, one sentence each naming the field as `nameOf` says; none when the value is good. */
+export function problemsWith(schema: z.ZodType, value: unknown, nameOf?: FieldNamer): string[] {
   const parsed = schema.safeParse(value);
-  return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'the account'}: ${issue.message}`);
+  return parsed.success ? [] : issuesInWords(parsed.error.issues, nameOf, { value });
 }
 
-/** Turns a zod error into one line a person can act on, naming the place in the file. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ');
+/** Turns a zod error into one line in words, naming each field as `nameOf` says (by its key otherwise). */
+export function describeIssues(error: z.ZodError, nameOf?: FieldNamer, input?: { value: unknown }): string {
+  return issuesInWords(error.issues, nameOf, input).join('; ');
 }

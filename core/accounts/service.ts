@@ -182,6 +182,13 @@ export class AccountService {
       setProblem(`account:${id}`, `Your ${plugin.displayName} account "${id}" cannot be used: ${(error as Error).message}.`);
       return;
     }
+    // Checked before it starts, so the window names the field as the form does; the other accounts go on.
+    const wrong = plugin.validateAccount(open);
+    if (wrong.length) {
+      this.#notStarted.set(id, `It was not started: ${wrong.join('; ')}. Fix it in Settings.`);
+      setProblem(`account:${id}`, `Your ${plugin.displayName} account "${id}" was not started: ${wrong.join('; ')}. Fix it in Settings.`);
+      return;
+    }
     this.#notStarted.delete(id);
     setProblem(`account:${id}`, undefined);
     kinds.started(id, plugin);

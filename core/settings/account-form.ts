@@ -8,7 +8,7 @@ type Account = Record<string, unknown>;
 
 export interface AccountFromForm {
   readonly account: Account;
-  /** Why the form cannot be saved as it is, naming the field; empty when it can. */
+  /** Why the form cannot be saved as it is, naming the field by its label; empty when it can. */
   readonly problems: string[];
 }
 
@@ -31,7 +31,7 @@ export function accountFromForm(fields: readonly AccountField[], values: Readonl
     if (empty(value)) continue;
     account = withValueAt(account, field.key, field.kind === 'number' && typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
   }
-  const moved = fields.filter((f) => f.bindsSecrets && !same(valueAt(account, f.key), valueAt(kept, f.key))).map((f) => f.key);
+  const moved = fields.filter((f) => f.bindsSecrets && !same(valueAt(account, f.key), valueAt(kept, f.key))).map((f) => f.label);
   const problems: string[] = [];
   for (const field of fields) {
     if (field.kind !== 'secret' || !empty(sent(field.key))) continue;
@@ -41,7 +41,7 @@ export function accountFromForm(fields: readonly AccountField[], values: Readonl
     const parent = field.key.includes('.') ? field.key.slice(0, field.key.lastIndexOf('.')) : undefined;
     if (parent !== undefined && valueAt(account, parent) === undefined) continue;
     if (moved.length) {
-      problems.push(`${field.key}: enter it again, because ${moved.join(', ')} changed (a saved ${field.label.toLowerCase()} is only sent where it was saved for)`);
+      problems.push(`${field.label}: enter it again, because ${moved.join(', ')} changed (a saved ${field.label.toLowerCase()} is only sent where it was saved for)`);
       continue;
     }
     account = withValueAt(account, field.key, saved);

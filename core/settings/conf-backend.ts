@@ -1,9 +1,9 @@
 // The browser host's settings backend: `conf`, the library under electron-store, in a folder of ours.
 import Conf from 'conf';
 import path from 'node:path';
-import type { Settings } from '../../shared/settings';
 import { PRIVATE_FILE_MODE, privateFile, privateFolder } from '../storage/private-files';
 import type { SettingsBackend } from './store';
+import { readJsonStore } from './json-place';
 
 export function confSettingsBackend(directory: string): SettingsBackend {
   const location = path.join(directory, 'settings.json');
@@ -22,9 +22,9 @@ export function confSettingsBackend(directory: string): SettingsBackend {
   };
   return {
     location,
-    read: () => open().store,
-    write: (settings: Settings) => {
-      open().store = settings as unknown as Record<string, unknown>;
+    read: () => readJsonStore(location, () => open().store),
+    write: (settings: Readonly<Record<string, unknown>>) => {
+      open().store = { ...settings };
     },
   };
 }

@@ -1,6 +1,8 @@
 // The settings as the running app holds them: read once at start, written back whole on a change.
 // A file that could not be read is never written over: contact changes then last only in memory,
 // and an account change is refused with the reason, so that nothing the user wrote is lost.
+// A file read with some entries skipped (a contact or rule that does not fit) is saved as usual, with
+// each skipped entry written back unchanged at its place, so it is still there to be fixed.
 import type { ContactSettings, Settings } from '../../shared/settings';
 import { InvalidInputError } from '../ipc/handlers';
 import { loadSettings, type SettingsBackend } from './store';
@@ -9,17 +11,19 @@ export class SettingsRepository {
   readonly #backend: SettingsBackend;
   #settings: Settings;
   readonly #listeners: (() => void)[] = [];
-  /** Why the file could not be used as it is (empty when it could), for the window's problems. */
+  /** What was wrong with the file at load: why it cannot be used, or which entries were skipped (empty when none), for the window. */
   readonly loadProblems: readonly string[];
-  /** Whether changes go to the file: only when it was read without a problem. */
+  /** Whether changes go to the file: when it could be read as a whole, even with some entries skipped (they are written back as they were). */
   readonly canSave: boolean;
+  readonly #withSkipped: (next: Settings) => Record<string, unknown>;
 
   constructor(backend: SettingsBackend) {
     this.#backend = backend;
     const loaded = loadSettings(backend);
     this.#settings = loaded.settings;
     this.loadProblems = loaded.problems;
-    this.canSave = loaded.problems.length === 0;
+    this.canSave = loaded.writable;
+    this.#withSkipped = loaded.withSkipped;
   }
 
   get current(): Settings {
@@ -38,8 +42,8 @@ export class SettingsRepository {
 
   /** Writes the settings; refuses, saying why, when the file is one that could not be read. */
   write(next: Settings): void {
-    if (!this.canSave) throw new InvalidInputError(`The settings file ${this.location} could not be read, so nothing is saved over it; fix it first.`);
-    this.#backend.write(next);
+    if (!this.canSave) throw new InvalidInputError(`The settings file ${this.location} could not be used as it is, so nothing is saved over it; fix it first.`);
+    this.#backend.write(this.#withSkipped(next));
     this.#settings = next;
     this.#changed();
   }

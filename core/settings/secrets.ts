@@ -36,13 +36,15 @@ const isPlain = (value: unknown): value is string => typeof value === 'string' &
 /** The account as the plugin needs it: sealed secrets opened. Throws with the field's name when one cannot be. */
 export function unsealAccount(account: Account, fields: readonly AccountField[], secrets: SecretStore): Account {
   let open: Account = { ...account };
-  for (const key of secretKeys(fields)) {
-    const value = sealedSecret.safeParse(valueAt(open, key));
+  for (const field of fields.filter((f) => f.kind === 'secret')) {
+    const value = sealedSecret.safeParse(valueAt(open, field.key));
     if (!value.success) continue;
     try {
-      open = withValueAt(open, key, secrets.unseal(value.data.sealed));
+      open = withValueAt(open, field.key, secrets.unseal(value.data.sealed));
     } catch (error) {
-      throw new Error(`its ${key} cannot be opened (${(error as Error).message}); enter it again`);
+      // Named as the form names it ("its SASL password"), never by its dotted key.
+      const name = field.label.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+      throw new Error(`its ${name} cannot be opened (${(error as Error).message}); enter it again`);
     }
   }
   return open;

@@ -5,16 +5,30 @@ import fs from 'node:fs';
 import type { z } from 'zod';
 import { valueAt } from '../../shared/account-fields';
 import type { AccountField } from '../../shared/mechanism';
+import { keyNamer, type FieldNamer } from '../../shared/issue-words';
 import { describeIssues } from '../../shared/settings';
 
 /** A CA bundle is a few hundred kB at most; anything bigger is not what the user meant to name. */
 export const MAX_ACCOUNT_FILE_BYTES = 1024 * 1024;
 
-/** The account as the schema makes it; throws "the account settings are not valid: <field>: <why>". */
-export function parseAccount<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+/**
+ * The account as the schema makes it; throws "the account settings are not valid: <field> <why>", each
+ * field named by its label when `fields` are given (by its key in quotes otherwise).
+ */
+export function parseAccount<S extends z.ZodType>(schema: S, raw: unknown, fields: readonly AccountField[] = []): z.output<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`the account settings are not valid: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw new Error(`the account settings are not valid: ${describeIssues(parsed.error, fieldNamer(fields), { value: raw })}`);
   return parsed.data;
+}
+
+/** Names an account's field by its label ("Address (name@server)"); a setting without one by its key. */
+export function fieldNamer(fields: readonly AccountField[]): FieldNamer {
+  return (path) => {
+    if (path.length === 0) return 'the account';
+    const key = path.join('.');
+    const field = fields.find((f) => f.key === key);
+    return field ? field.label : keyNamer(path);
+  };
 }
 
 function kindOf(stat: fs.Stats): string {
@@ -35,7 +49,7 @@ function why(error: unknown): string {
 /**
  * The text of a file an account names, read asynchronously. It must be a regular file of at most 1 MB:
  * it is opened non-blocking (a FIFO cannot hold the open) and checked on the open handle before a byte
- * is read. Throws "<field>: <file> is not a regular file ..." and the like.
+ * is read. Throws "<field>: <file> is not a regular file ..." and the like, `field` being the label the form shows.
  */
 export async function readAccountFile(field: string, file: string): Promise<string> {
   let handle: fs.promises.FileHandle;
@@ -68,7 +82,7 @@ export async function readAccountFile(field: string, file: string): Promise<stri
 }
 
 /** The PEM of the CA file, or undefined when none is set (the system's CAs are used). */
-export async function readCaFile(file: string | undefined, field = 'caFile'): Promise<string | undefined> {
+export async function readCaFile(file: string | undefined, field = 'CA certificate file'): Promise<string | undefined> {
   return file ? readAccountFile(field, file) : undefined;
 }
 
@@ -79,7 +93,7 @@ export async function checkAccountFiles(account: unknown, fields: readonly Accou
   for (const field of fields) {
     const file = field.file ? valueAt(record, field.key) : undefined;
     if (typeof file !== 'string' || file === '') continue;
-    await readAccountFile(field.key, file).catch((error: unknown) => problems.push((error as Error).message));
+    await readAccountFile(field.label, file).catch((error: unknown) => problems.push((error as Error).message));
   }
   return problems;
 }

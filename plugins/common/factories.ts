@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { DeliveryJob, DeliveryManagerPlugin, DeliveryResult } from '../../shared/delivery';
 import type { AccountField, Mechanism, MechanismCapabilities, MechanismContext, MechanismPlugin } from '../../shared/mechanism';
 import { problemsWith } from '../../shared/settings';
-import { checkAccountFiles } from './account';
+import { checkAccountFiles, fieldNamer } from './account';
 
 interface Manifest {
   readonly name: string;
@@ -30,7 +30,7 @@ export function mechanismPlugin(options: {
     capabilities: options.capabilities,
     normalizeAddress: options.normalizeAddress,
     accountFields: options.accountFields,
-    validateAccount: (account) => problemsWith(options.accountSchema, account),
+    validateAccount: (account) => problemsWith(options.accountSchema, account, fieldNamer(options.accountFields)),
     checkAccountFiles: (account) => checkAccountFiles(account, options.accountFields),
     create: options.create,
   };

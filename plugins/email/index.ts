@@ -3,7 +3,7 @@
 // IMAP server set, it also reads the mailbox (inbox.ts): replies land in the person's conversation.
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
-import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import type { AccountField, Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
 import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
@@ -63,7 +63,7 @@ class EmailMechanism implements Mechanism {
   }
 
   async start(): Promise<void> {
-    const account = (this.#account = parseAccount(accountSchema, this.#ctx.account));
+    const account = (this.#account = parseAccount(accountSchema, this.#ctx.account, accountFields));
     this.#stopped = false;
     const ca = await readCaFile(account.caFile);
     if (this.#stopped) return; // stopped while the file was read
@@ -167,24 +167,27 @@ class EmailMechanism implements Mechanism {
   }
 }
 
+/** The account form's fields; their labels also name the fields in what is wrong with an account. */
+const accountFields: readonly AccountField[] = [
+  { key: 'address', label: 'Your e-mail address', kind: 'text', required: true },
+  { key: 'server', label: 'SMTP server', kind: 'text', required: true, bindsSecrets: true },
+  { key: 'host', label: 'Address to dial', kind: 'text', required: false, bindsSecrets: true },
+  { key: 'port', label: 'Port (587 or 465)', kind: 'number', required: false, bindsSecrets: true },
+  { key: 'user', label: 'User name', kind: 'text', required: true, bindsSecrets: true },
+  { key: 'password', label: 'Password', kind: 'secret', required: true },
+  { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
+  { key: 'imapServer', label: 'IMAP server (to read replies)', kind: 'text', required: false, bindsSecrets: true },
+  { key: 'imapPort', label: 'IMAP port (143 or 993)', kind: 'number', required: false, bindsSecrets: true },
+  { key: 'imapFolder', label: 'Folder to read', kind: 'text', required: false },
+];
+
 export default function email(): MechanismPlugin {
   return mechanismPlugin({
     manifest,
     accountSchema,
     capabilities: { presence: false, receipts: false },
     normalizeAddress: (address) => address.trim().toLowerCase(),
-    accountFields: [
-      { key: 'address', label: 'Your e-mail address', kind: 'text', required: true },
-      { key: 'server', label: 'SMTP server', kind: 'text', required: true, bindsSecrets: true },
-      { key: 'host', label: 'Address to dial', kind: 'text', required: false, bindsSecrets: true },
-      { key: 'port', label: 'Port (587 or 465)', kind: 'number', required: false, bindsSecrets: true },
-      { key: 'user', label: 'User name', kind: 'text', required: true, bindsSecrets: true },
-      { key: 'password', label: 'Password', kind: 'secret', required: true },
-      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
-      { key: 'imapServer', label: 'IMAP server (to read replies)', kind: 'text', required: false, bindsSecrets: true },
-      { key: 'imapPort', label: 'IMAP port (143 or 993)', kind: 'number', required: false, bindsSecrets: true },
-      { key: 'imapFolder', label: 'Folder to read', kind: 'text', required: false },
-    ],
+    accountFields,
     create: (ctx) => new EmailMechanism(ctx),
   });
 }

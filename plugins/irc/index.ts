@@ -6,7 +6,7 @@ import { Client } from 'irc-framework';
 import { lineBreak } from 'irc-framework/src/linebreak.js';
 import { z } from 'zod';
 import type { PresenceShow } from '../../shared/domain';
-import type { Mechanism, MechanismContext, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import type { AccountField, Mechanism, MechanismContext, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
 import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
@@ -99,7 +99,7 @@ class IrcMechanism implements Mechanism {
   }
 
   async start(): Promise<void> {
-    this.#account = parseAccount(accountSchema, this.#ctx.account);
+    this.#account = parseAccount(accountSchema, this.#ctx.account, accountFields);
     this.#stopped = false;
     this.#pacing = new AbortController();
     this.#ca = await readCaFile(this.#account.caFile);
@@ -430,22 +430,25 @@ class IrcMechanism implements Mechanism {
   }
 }
 
+/** The account form's fields; their labels also name the fields in what is wrong with an account. */
+const accountFields: readonly AccountField[] = [
+  { key: 'server', label: 'Server name', kind: 'text', required: true, bindsSecrets: true },
+  { key: 'host', label: 'Address to dial', kind: 'text', required: false, bindsSecrets: true },
+  { key: 'port', label: 'TLS port', kind: 'number', required: false, bindsSecrets: true },
+  { key: 'nick', label: 'Nick', kind: 'text', required: true },
+  { key: 'password', label: 'Server password', kind: 'secret', required: false },
+  { key: 'sasl.account', label: 'SASL account', kind: 'text', required: false, bindsSecrets: true },
+  { key: 'sasl.password', label: 'SASL password', kind: 'secret', required: false },
+  { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
+];
+
 export default function irc(): MechanismPlugin {
   return mechanismPlugin({
     manifest,
     accountSchema,
     capabilities: { presence: true, receipts: false },
     normalizeAddress: normalizeNick,
-    accountFields: [
-      { key: 'server', label: 'Server name', kind: 'text', required: true, bindsSecrets: true },
-      { key: 'host', label: 'Address to dial', kind: 'text', required: false, bindsSecrets: true },
-      { key: 'port', label: 'TLS port', kind: 'number', required: false, bindsSecrets: true },
-      { key: 'nick', label: 'Nick', kind: 'text', required: true },
-      { key: 'password', label: 'Server password', kind: 'secret', required: false },
-      { key: 'sasl.account', label: 'SASL account', kind: 'text', required: false, bindsSecrets: true },
-      { key: 'sasl.password', label: 'SASL password', kind: 'secret', required: false },
-      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
-    ],
+    accountFields,
     create: (ctx) => new IrcMechanism(ctx),
   });
 }

@@ -6,7 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
-import type { Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import type { AccountField, Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
 import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
@@ -68,7 +68,7 @@ class SmsMechanism implements Mechanism {
   }
 
   async start(): Promise<void> {
-    this.#account = parseAccount(accountSchema, this.#ctx.account);
+    this.#account = parseAccount(accountSchema, this.#ctx.account, accountFields);
     this.#stopped = false;
     this.#requests = new AbortController();
     this.#ca = await readCaFile(this.#account.caFile);
@@ -230,21 +230,24 @@ class SmsMechanism implements Mechanism {
   }
 }
 
+/** The account form's fields; their labels also name the fields in what is wrong with an account. */
+const accountFields: readonly AccountField[] = [
+  { key: 'sendsmsUrl', label: 'Gateway sendsms address', kind: 'text', required: true, bindsSecrets: true },
+  { key: 'username', label: 'User name', kind: 'text', required: true, bindsSecrets: true },
+  { key: 'password', label: 'Password', kind: 'secret', required: true },
+  { key: 'senderName', label: 'Pages come from', kind: 'text', required: false },
+  { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
+  { key: 'callbackPort', label: 'Port for the gateway to call back on this machine', kind: 'number', required: false },
+  { key: 'incomingSecret', label: 'Secret in the gateway’s address for incoming messages', kind: 'secret', required: false },
+];
+
 export default function sms(): MechanismPlugin {
   return mechanismPlugin({
     manifest,
     accountSchema,
     capabilities: { presence: false, receipts: true },
     normalizeAddress: normalizeNumber,
-    accountFields: [
-      { key: 'sendsmsUrl', label: 'Gateway sendsms address', kind: 'text', required: true, bindsSecrets: true },
-      { key: 'username', label: 'User name', kind: 'text', required: true, bindsSecrets: true },
-      { key: 'password', label: 'Password', kind: 'secret', required: true },
-      { key: 'senderName', label: 'Pages come from', kind: 'text', required: false },
-      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
-      { key: 'callbackPort', label: 'Port for the gateway to call back on this machine', kind: 'number', required: false },
-      { key: 'incomingSecret', label: 'Secret in the gateway’s address for incoming messages', kind: 'secret', required: false },
-    ],
+    accountFields,
     create: (ctx) => new SmsMechanism(ctx),
   });
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import { z } from 'zod';
 import type { PresenceShow } from '../../shared/domain';
-import type { Mechanism, MechanismContext, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import type { AccountField, Mechanism, MechanismContext, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
 import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
@@ -111,7 +111,7 @@ class XmppMechanism implements Mechanism {
   }
 
   async start(): Promise<void> {
-    const account = (this.#account = parseAccount(accountSchema, this.#ctx.account));
+    const account = (this.#account = parseAccount(accountSchema, this.#ctx.account, accountFields));
     this.#stopped = false;
     const ca = await readCaFile(account.caFile);
     if (this.#stopped) return; // stopped while the file was read
@@ -534,18 +534,21 @@ class XmppMechanism implements Mechanism {
   }
 }
 
+/** The account form's fields; their labels also name the fields in what is wrong with an account. */
+const accountFields: readonly AccountField[] = [
+  { key: 'jid', label: 'Address (name@server)', kind: 'text', required: true, bindsSecrets: true },
+  { key: 'password', label: 'Password', kind: 'secret', required: true },
+  { key: 'service', label: 'Server to dial (xmpp://host:port)', kind: 'text', required: false, bindsSecrets: true },
+  { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
+];
+
 export default function xmpp(): MechanismPlugin {
   return mechanismPlugin({
     manifest,
     accountSchema,
     capabilities: { presence: true, receipts: true },
     normalizeAddress: bareAddress,
-    accountFields: [
-      { key: 'jid', label: 'Address (name@server)', kind: 'text', required: true, bindsSecrets: true },
-      { key: 'password', label: 'Password', kind: 'secret', required: true },
-      { key: 'service', label: 'Server to dial (xmpp://host:port)', kind: 'text', required: false, bindsSecrets: true },
-      { key: 'caFile', label: 'CA certificate file', kind: 'text', required: false, bindsSecrets: true, file: true },
-    ],
+    accountFields,
     create: (ctx) => new XmppMechanism(ctx),
   });
 }

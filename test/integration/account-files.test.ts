@@ -41,14 +41,14 @@ describe('files named in account settings', () => {
     cores.push(h);
     const views = await inactive(h, ['pipe', 'zero', 'huge', 'folder', 'missing']);
     const reason = (id: string) => views.find((m) => m.id === id)?.reason;
-    expect(reason('pipe')).toBe(`caFile: ${f.fifo} is not a regular file (it is a named pipe); name a PEM certificate file`);
-    expect(reason('zero')).toBe('caFile: /dev/zero is not a regular file (it is a device); name a PEM certificate file');
-    expect(reason('huge')).toBe(`caFile: ${f.huge} is larger than 1 MB; name a PEM certificate file`);
-    expect(reason('folder')).toBe(`caFile: ${f.folder} is not a regular file (it is a folder); name a PEM certificate file`);
-    expect(reason('missing')).toBe(`caFile: ${f.missing} cannot be read (there is no such file)`);
+    expect(reason('pipe')).toBe(`CA certificate file: ${f.fifo} is not a regular file (it is a named pipe); name a PEM certificate file`);
+    expect(reason('zero')).toBe('CA certificate file: /dev/zero is not a regular file (it is a device); name a PEM certificate file');
+    expect(reason('huge')).toBe(`CA certificate file: ${f.huge} is larger than 1 MB; name a PEM certificate file`);
+    expect(reason('folder')).toBe(`CA certificate file: ${f.folder} is not a regular file (it is a folder); name a PEM certificate file`);
+    expect(reason('missing')).toBe(`CA certificate file: ${f.missing} cannot be read (there is no such file)`);
     // The core still answers, and the window is told which account and why.
     const state = await h.call('app:state', {});
-    expect(state.problems).toContain(`Your XMPP account "pipe" cannot connect: caFile: ${f.fifo} is not a regular file (it is a named pipe); name a PEM certificate file`);
+    expect(state.problems).toContain(`Your XMPP account "pipe" cannot connect: CA certificate file: ${f.fifo} is not a regular file (it is a named pipe); name a PEM certificate file`);
     expect(await h.call('contacts:list', {})).toEqual([]);
   });
 
@@ -59,11 +59,11 @@ describe('files named in account settings', () => {
     const settingsFile = path.join(h.dir, 'settings.json');
     const before = fs.readFileSync(settingsFile);
     const save = (id: string, caFile: string) => h.call('accounts:save', { id, kind: 'xmpp', values: { jid: 'me@example.test', password: 'pw', service: nowhere, caFile } });
-    await expect(save('pipe', f.fifo)).rejects.toThrow(`invalid-payload: The XMPP account "pipe" was not saved: caFile: ${f.fifo} is not a regular file (it is a named pipe); name a PEM certificate file.`);
-    await expect(save('zero', f.zero)).rejects.toThrow(/"zero" was not saved: caFile: \/dev\/zero is not a regular file \(it is a device\)/);
-    await expect(save('huge', f.huge)).rejects.toThrow(/"huge" was not saved: caFile: .* is larger than 1 MB/);
-    await expect(save('folder', f.folder)).rejects.toThrow(/"folder" was not saved: caFile: .* is not a regular file \(it is a folder\)/);
-    await expect(save('missing', f.missing)).rejects.toThrow(/"missing" was not saved: caFile: .* cannot be read \(there is no such file\)/);
+    await expect(save('pipe', f.fifo)).rejects.toThrow(`invalid-payload: The XMPP account "pipe" was not saved: CA certificate file: ${f.fifo} is not a regular file (it is a named pipe); name a PEM certificate file.`);
+    await expect(save('zero', f.zero)).rejects.toThrow(/"zero" was not saved: CA certificate file: \/dev\/zero is not a regular file \(it is a device\)/);
+    await expect(save('huge', f.huge)).rejects.toThrow(/"huge" was not saved: CA certificate file: .* is larger than 1 MB/);
+    await expect(save('folder', f.folder)).rejects.toThrow(/"folder" was not saved: CA certificate file: .* is not a regular file \(it is a folder\)/);
+    await expect(save('missing', f.missing)).rejects.toThrow(/"missing" was not saved: CA certificate file: .* cannot be read \(there is no such file\)/);
     expect(fs.readFileSync(settingsFile)).toEqual(before);
     expect(await h.call('mechanisms:list', {})).toEqual([]);
   });

@@ -65,14 +65,14 @@ describe('AccountService', () => {
     await accounts.save('chat', 'xmpp', { ...form, password: '' });
     expect(onDisk().accounts.chat!.password).toEqual(sealed);
     await expect(accounts.save('chat', 'xmpp', { ...form, jid: 'me@elsewhere.example', password: '' })).rejects.toThrow(
-      /The XMPP account "chat" was not saved: password: enter it again, because jid changed/,
+      /The XMPP account "chat" was not saved: Password: enter it again, because Address \(name@server\) changed/,
     );
     expect(onDisk().accounts.chat!.jid).toBe('me@localhost');
   });
 
   it('refuses an account the plugin finds wrong, naming what is wrong, and saves nothing', async () => {
     const { accounts, registry } = service(standInKeychain());
-    await expect(accounts.save('chat', 'xmpp', { ...form, jid: 'not an address' })).rejects.toThrow(/account "chat" was not saved: .*jid/);
+    await expect(accounts.save('chat', 'xmpp', { ...form, jid: 'not an address' })).rejects.toThrow('The XMPP account "chat" was not saved: Address (name@server) must look like name@server.');
     await expect(accounts.save('chat', 'carrier-pigeon', form)).rejects.toThrow('There is no kind of account called "carrier-pigeon".');
     expect(registry.ids()).toEqual([]);
   });
@@ -95,6 +95,17 @@ describe('AccountService', () => {
     expect(registry.ids()).toEqual(['other']);
     expect(problems.get('account:chat')).toMatch(/account "chat" cannot be used: its password cannot be opened .*; enter it again/);
     expect(accounts.hasStoredSecrets()).toBe(true);
+  });
+
+  it('names an account with a bad field as the form does, does not start it, and starts the others', () => {
+    const { accounts, registry, problems } = service(noKeychain, {
+      accounts: { broken: { plugin: 'xmpp', password: 'x', service: 'http://wrong' }, chat: { plugin: 'xmpp', ...form } },
+    });
+    accounts.startAll();
+    expect(registry.ids()).toEqual(['chat']);
+    expect(problems.get('account:broken')).toBe(
+      'Your XMPP account "broken" was not started: Address (name@server) is missing; Server to dial (xmpp://host:port) must look like xmpp://host:port. Fix it in Settings.',
+    );
   });
 
   it('removes an account from the file and stops it', async () => {

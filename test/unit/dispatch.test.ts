@@ -79,7 +79,10 @@ describe('dispatch', () => {
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     }
     const missing = await dispatch(handlers, 'messages:send', { contactId: 'alice' });
-    expect(!missing.ok && missing.error.message).toMatch(/body/);
+    expect(!missing.ok && missing.error.message).toBe('The message is missing.');
+    // What the window shows is a sentence, never zod's path or wording.
+    const long = await dispatch(handlers, 'messages:send', { contactId: 'alice', body: 'x'.repeat(20_001), extra: true });
+    expect(!long.ok && long.error.message).toBe('The message is longer than 20000 characters; "extra" is not a setting Switchboard knows (misspelled?).');
     const empty = await dispatch(handlers, 'messages:send', { contactId: 'alice', body: ' ' });
     expect(!empty.ok && empty.error.message).toMatch(/cannot be empty/);
   });

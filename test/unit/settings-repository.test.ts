@@ -37,7 +37,7 @@ describe('SettingsRepository', () => {
     expect(repository.loadProblems[0]).toContain(file);
     repository.writeContacts([jane]);
     expect(repository.current.contacts.map((c) => c.id)).toEqual(['jane']);
-    expect(() => repository.write({ ...repository.current, accounts: { im: {} } })).toThrow(/could not be read, so nothing is saved over it; fix it first/);
+    expect(() => repository.write({ ...repository.current, accounts: { im: {} } })).toThrow(/could not be used as it is, so nothing is saved over it; fix it first/);
     expect(repository.current.accounts).toEqual({});
     expect(fs.readFileSync(file, 'utf8')).toBe('{ "contacts": [ oops');
   });

@@ -33,16 +33,18 @@ describe('settings', () => {
     const loaded = loadSettings(confSettingsBackend(dir));
     expect(loaded.settings.contacts).toEqual([]);
     expect(loaded.problems[0]).toContain(file);
-    expect(loaded.problems[0]).toContain('could not be read');
+    expect(loaded.problems[0]).toContain('is not valid JSON at line 1, column 17');
+    expect(loaded.problems[0]).toContain('does not write over it');
     expect(fs.readFileSync(file, 'utf8')).toBe('{ "contacts": [ oops');
   });
 
-  it('reports a file of the wrong shape, naming the field', () => {
+  it('skips an entry of the wrong shape, naming it in words, and loads the rest', () => {
     const dir = temp();
-    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ contacts: [{ id: 'x', name: '' }], delivery: { managers: { sequential: { configurations: { Normal: [{ mechanism: 'im1', verify: 'maybe' }] } } } } }));
+    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ contacts: [{ id: 'x', name: '' }, { id: 'y', name: 'Y' }], delivery: { managers: { sequential: { configurations: { Normal: [{ mechanism: 'im1', verify: 'maybe' }] } } } } }));
     const loaded = loadSettings(confSettingsBackend(dir));
-    expect(loaded.problems[0]).toMatch(/contacts\.0\.name/);
-    expect(loaded.problems[0]).toMatch(/delivery\.managers\.sequential\.configurations\.Normal\.0/);
+    expect(loaded.settings.contacts.map((c) => c.id)).toEqual(['y']);
+    expect(loaded.problems[0]).toMatch(/^The contact "x" \(the 1st in the file\) was skipped: its name is empty\./);
+    expect(loaded.problems[1]).toMatch(/^The configuration "Normal" of the delivery manager "sequential" was skipped: "verify" in its 1st step must be/);
   });
 
   it('keeps the first of two contacts with one id and says so', () => {
@@ -50,7 +52,7 @@ describe('settings', () => {
     fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ contacts: [{ id: 'x', name: 'A' }, { id: 'x', name: 'B' }] }));
     const loaded = loadSettings(confSettingsBackend(dir));
     expect(loaded.settings.contacts.map((c) => c.name)).toEqual(['A']);
-    expect(loaded.problems[0]).toMatch(/share the id "x"/);
+    expect(loaded.problems[0]).toMatch(/^The contact "B" \(the 2nd in the file\) was skipped: it has the same id "x" as the 1st/);
   });
 });
 

@@ -1,0 +1,35 @@
+import { test } from '@playwright/test';
+import { startHostProcess } from '../test/harness/host-process';
+import { makeWorld } from '../test/e2e/world';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+test('look', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
+  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-look-'));
+  let host = await startHostProcess(empty);
+  await page.goto(host.url);
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: '.tmp/welcome.png' });
+  await host.kill('SIGTERM');
+  const world = await makeWorld();
+  host = await startHostProcess(world.configDir);
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Pamela White' }).click();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: '.tmp/main.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: '.tmp/main-dark.png' });
+  await page.setViewportSize({ width: 360, height: 700 });
+  await page.screenshot({ path: '.tmp/narrow.png' });
+  await page.setViewportSize({ width: 1200, height: 800 });
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: '.tmp/settings.png' });
+  console.log(errors.join('\n'));
+  await host.kill('SIGTERM');
+  await world.stop();
+});
