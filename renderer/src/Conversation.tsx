@@ -99,10 +99,14 @@ export function Conversation() {
   /** The first and last message shown at the last render, whose conversation, and where the view was. */
   const shown = useRef<{ first?: string; last?: string; contact?: string; scrollTop: number }>({ scrollTop: 0 });
 
-  // Opening a conversation puts the cursor where one writes to them.
+  // Opening a conversation puts the cursor where one writes to them (once: coming back from Settings
+  // leaves focus on the Settings button, where the user was).
+  const focusCompose = useStore((s) => s.focusCompose);
   useEffect(() => {
-    if (selected) compose.current?.focus();
-  }, [selected]);
+    if (!focusCompose || focusCompose !== selected || !compose.current) return;
+    compose.current.focus();
+    useStore.setState({ focusCompose: undefined });
+  }, [focusCompose, selected]);
 
   // Before the page paints: an older page put above keeps what the reader sees where it was; a new
   // message at the end (or another conversation) scrolls to the end.
@@ -166,6 +170,10 @@ export function Conversation() {
       <div
         ref={scroller}
         className="messages-scroller"
+        // Reachable by keyboard, so the history can be scrolled with the arrow keys and Page Up.
+        tabIndex={0}
+        role="region"
+        aria-label="Message history"
         // Near the top, the page before is fetched: scrolling up reads on through the history.
         onScroll={(e) => {
           shown.current.scrollTop = e.currentTarget.scrollTop;

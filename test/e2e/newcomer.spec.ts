@@ -20,6 +20,7 @@ const peers: Peer[] = [];
 test.afterEach(({}, testInfo) => stopAfterTest(testInfo, host, peers, server));
 
 test('a newcomer sets up an account and people through the window and chats', async ({ page }) => {
+  test.setTimeout(240_000);
   const errors = pageErrors(page);
   server = await startProsody({ domain: 'newcomer.switchboard.test' });
   const me = server.createAccount('me');

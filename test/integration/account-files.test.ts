@@ -48,7 +48,7 @@ describe('files named in account settings', () => {
     expect(reason('missing')).toBe(`CA certificate file: ${f.missing} cannot be read (there is no such file)`);
     // The core still answers, and the window is told which account and why.
     const state = await h.call('app:state', {});
-    expect(state.problems).toContain(`Your XMPP account "pipe" cannot connect: CA certificate file: ${f.fifo} is not a regular file (it is a named pipe); name a PEM certificate file`);
+    expect(state.problems).toContain(`Your Jabber / XMPP account "pipe" cannot connect: CA certificate file: ${f.fifo} is not a regular file (it is a named pipe); name a PEM certificate file`);
     expect(await h.call('contacts:list', {})).toEqual([]);
   });
 
@@ -59,7 +59,7 @@ describe('files named in account settings', () => {
     const settingsFile = path.join(h.dir, 'settings.json');
     const before = fs.readFileSync(settingsFile);
     const save = (id: string, caFile: string) => h.call('accounts:save', { id, kind: 'xmpp', values: { jid: 'me@example.test', password: 'pw', service: nowhere, caFile } });
-    await expect(save('pipe', f.fifo)).rejects.toThrow(`invalid-payload: The XMPP account "pipe" was not saved: CA certificate file: ${f.fifo} is not a regular file (it is a named pipe); name a PEM certificate file.`);
+    await expect(save('pipe', f.fifo)).rejects.toThrow(`invalid-payload: The Jabber / XMPP account "pipe" was not saved: CA certificate file: ${f.fifo} is not a regular file (it is a named pipe); name a PEM certificate file.`);
     await expect(save('zero', f.zero)).rejects.toThrow(/"zero" was not saved: CA certificate file: \/dev\/zero is not a regular file \(it is a device\)/);
     await expect(save('huge', f.huge)).rejects.toThrow(/"huge" was not saved: CA certificate file: .* is larger than 1 MB/);
     await expect(save('folder', f.folder)).rejects.toThrow(/"folder" was not saved: CA certificate file: .* is not a regular file \(it is a folder\)/);

@@ -80,7 +80,7 @@ describe('accounts', () => {
     expect((await h.call('accounts:kinds', {})).map((k) => k.kind)).toEqual(['xmpp', 'irc', 'email', 'sms']);
 
     await expect(h.call('accounts:save', { id: 'im', kind: 'xmpp', values: { jid: 'no at sign', password: 'x', service: 'http://wrong' } })).rejects.toThrow(
-      'invalid-payload: The XMPP account "im" was not saved: Address (name@server) must look like name@server; Server to dial (xmpp://host:port) must look like xmpp://host:port.',
+      'invalid-payload: The Jabber / XMPP account "im" was not saved: Address (name@server) must look like name@server; Server to dial (xmpp://host:port) must look like xmpp://host:port.',
     );
     expect(fs.existsSync(path.join(h.dir, 'settings.json')) ? JSON.parse(fileOf(h)).accounts ?? {} : {}).toEqual({});
 
@@ -109,11 +109,11 @@ describe('accounts', () => {
     // Another server, password left empty: refused, nothing saved, the running account untouched.
     const before = fileOf(h);
     await expect(h.call('accounts:save', { id: 'im', kind: 'xmpp', values: { ...values, password: '', service: 'xmpp://127.0.0.1:9' } })).rejects.toThrow(
-      'invalid-payload: The XMPP account "im" was not saved: Password: enter it again, because Server to dial (xmpp://host:port) changed (a saved password is only sent where it was saved for).',
+      'invalid-payload: The Jabber / XMPP account "im" was not saved: Password: enter it again, because Server to dial (xmpp://host:port) changed (a saved password is only sent where it was saved for).',
     );
     await expect(h.call('accounts:save', { id: 'im', kind: 'xmpp', values: { ...values, password: '', jid: `other@${server.domain}` } })).rejects.toThrow(/Password: enter it again, because Address \(name@server\) changed/);
     expect(fileOf(h)).toBe(before);
-    expect(await h.call('mechanisms:list', {})).toEqual([{ id: 'im', kind: 'XMPP', state: 'active' }]);
+    expect(await h.call('mechanisms:list', {})).toEqual([{ id: 'im', kind: 'Jabber / XMPP', state: 'active' }]);
 
     // The same server, password left empty: the saved one is kept and still signs in.
     const mark = h.seen.length;

@@ -75,9 +75,9 @@ describe('delivery settings and the route preview', () => {
       { mechanism: 'im2', parallelWithNext: false, verify: 'accepted', ask: false },
     ]);
     expect(form.mechanisms).toEqual([
-      { id: 'im1', kindName: 'XMPP' },
-      { id: 'im2', kindName: 'XMPP' },
-      { id: 'pager', kindName: 'XMPP' },
+      { id: 'im1', kindName: 'Jabber / XMPP' },
+      { id: 'im2', kindName: 'Jabber / XMPP' },
+      { id: 'pager', kindName: 'Jabber / XMPP' },
     ]);
     expect(form.installed.map((m) => m.id)).toEqual(expect.arrayContaining(['sequential', 'broadcast', 'escalating']));
 

@@ -45,7 +45,7 @@ describe('a settings file with one bad contact and one bad account', () => {
 
     const { problems } = await h.call('app:state', {});
     expect(problems).toContain('The contact "Jane Doe" (the 3rd in the file) was skipped: its address on "im" is empty. It is kept in the file as it is; fix it there and restart.');
-    expect(problems).toContain('Your XMPP account "broken" was not started: Address (name@server) is missing. Fix it in Settings.');
+    expect(problems).toContain('Your Jabber / XMPP account "broken" was not started: Address (name@server) is missing. Fix it in Settings.');
     for (const problem of problems) expect(problem).not.toMatch(developerWords);
 
     // The file was rewritten (the password sealed), and what the user wrote is still in it to fix.

@@ -65,14 +65,14 @@ describe('AccountService', () => {
     await accounts.save('chat', 'xmpp', { ...form, password: '' });
     expect(onDisk().accounts.chat!.password).toEqual(sealed);
     await expect(accounts.save('chat', 'xmpp', { ...form, jid: 'me@elsewhere.example', password: '' })).rejects.toThrow(
-      /The XMPP account "chat" was not saved: Password: enter it again, because Address \(name@server\) changed/,
+      /The Jabber \/ XMPP account "chat" was not saved: Password: enter it again, because Address \(name@server\) changed/,
     );
     expect(onDisk().accounts.chat!.jid).toBe('me@localhost');
   });
 
   it('refuses an account the plugin finds wrong, naming what is wrong, and saves nothing', async () => {
     const { accounts, registry } = service(standInKeychain());
-    await expect(accounts.save('chat', 'xmpp', { ...form, jid: 'not an address' })).rejects.toThrow('The XMPP account "chat" was not saved: Address (name@server) must look like name@server.');
+    await expect(accounts.save('chat', 'xmpp', { ...form, jid: 'not an address' })).rejects.toThrow('The Jabber / XMPP account "chat" was not saved: Address (name@server) must look like name@server.');
     await expect(accounts.save('chat', 'carrier-pigeon', form)).rejects.toThrow('There is no kind of account called "carrier-pigeon".');
     expect(registry.ids()).toEqual([]);
   });
@@ -104,7 +104,7 @@ describe('AccountService', () => {
     accounts.startAll();
     expect(registry.ids()).toEqual(['chat']);
     expect(problems.get('account:broken')).toBe(
-      'Your XMPP account "broken" was not started: Address (name@server) is missing; Server to dial (xmpp://host:port) must look like xmpp://host:port. Fix it in Settings.',
+      'Your Jabber / XMPP account "broken" was not started: Address (name@server) is missing; Server to dial (xmpp://host:port) must look like xmpp://host:port. Fix it in Settings.',
     );
   });
 
@@ -122,7 +122,7 @@ describe('AccountService', () => {
     const { accounts } = service(standInKeychain());
     await accounts.save('chat', 'xmpp', form);
     const [view] = accounts.list();
-    expect(view).toMatchObject({ id: 'chat', kind: 'xmpp', kindName: 'XMPP', enabled: true, values: { jid: 'me@localhost', service: 'xmpp://127.0.0.1:1' }, savedSecrets: ['password'] });
+    expect(view).toMatchObject({ id: 'chat', kind: 'xmpp', kindName: 'Jabber / XMPP', enabled: true, values: { jid: 'me@localhost', service: 'xmpp://127.0.0.1:1' }, savedSecrets: ['password'] });
     expect(JSON.stringify(view)).not.toContain('hunter2');
     expect(Object.keys(view!.values)).not.toContain('password');
   });
@@ -160,7 +160,7 @@ describe('AccountService', () => {
     await new Promise<void>((resolve) => {
       const off = registry.onChange(() => registry.views()[0]?.reason && (off(), resolve()));
     });
-    expect(registry.views()[0]).toEqual({ id: 'chat', kind: 'XMPP', state: 'connecting', reason: expect.stringMatching(/^Cannot reach the server 127\.0\.0\.1:1: .*running.*port/) });
+    expect(registry.views()[0]).toEqual({ id: 'chat', kind: 'Jabber / XMPP', state: 'connecting', reason: expect.stringMatching(/^Cannot reach the server 127\.0\.0\.1:1: .*running.*port/) });
     expect(accounts.list()[0]).toMatchObject({ state: 'connecting', reason: expect.stringMatching(/^Cannot reach the server/) });
     // Try now: stopped and started again at once, the same account.
     await accounts.reconnect('chat');

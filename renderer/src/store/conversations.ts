@@ -16,6 +16,8 @@ export interface SendOptions {
 
 export interface ConversationsSlice {
   selected: ContactId | undefined;
+  /** A conversation just opened by the user, whose compose box is to take focus (once). */
+  focusCompose: ContactId | undefined;
   /** The loaded part of each conversation, oldest first. */
   messages: Record<ContactId, MessageView[]>;
   /** Whether a conversation has older messages than those loaded. */
@@ -49,13 +51,14 @@ export const conversationsSlice: Slice<ConversationsSlice> = (set, get) => {
     });
   return {
     selected: undefined,
+    focusCompose: undefined,
     messages: {},
     older: {},
     stillTrying: {},
     managers: [],
     prompts: [],
     async select(id) {
-      set({ selected: id, view: 'conversations', drawerOpen: false });
+      set({ selected: id, focusCompose: id, view: 'conversations', drawerOpen: false });
       const page = valueOf(await api.messages.list({ contactId: id, limit: HISTORY_PAGE }), setError);
       if (page)
         set((s) => ({
