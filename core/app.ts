@@ -24,6 +24,7 @@ import { CoreEvents } from './events';
 import { InvalidInputError, NotFoundError, type Handlers } from './ipc/handlers';
 import { MechanismRegistry } from './mechanisms/registry';
 import { Inbox } from './messages/inbox';
+import { ReadMarkers } from './messages/read-markers';
 import { MessageStore } from './messages/store';
 import { ConversationSummaries } from './messages/summaries';
 import { PresenceChanges } from './presence/changes';
@@ -88,7 +89,15 @@ export function createCore(options: CoreOptions): Core {
   );
   const strangers = new StrangerStore(db);
   const newPeople = new NewPeople(strangers, book, store, events);
+  const markers = new ReadMarkers({
+    db,
+    enabled: () => settings.current.profile.sendReadMarkers,
+    send: (mechanism, address, ref) => registry.markDisplayed(mechanism, address, ref),
+    readUpTo: (contactId, at) => summaries.readUpTo(contactId, at),
+    log,
+  });
   const inbox = new Inbox({
+    markers,
     contacts,
     normalize: kinds.normalize,
     store,
@@ -145,6 +154,10 @@ export function createCore(options: CoreOptions): Core {
         delivery.receipt(mechanism, messageId, level);
       },
       lastServerId: (mechanism) => store.lastServerId(mechanism),
+      readElsewhere(mechanism, address, ref) {
+        const [contact] = book.directory.byAddress(mechanism, address);
+        if (contact) markers.readElsewhere(contact.id, mechanism, ref);
+      },
       suggest(mechanism, person) {
         newPeople.suggest(mechanism, kinds.normalize(mechanism, String(person.address)), person.name === undefined ? undefined : String(person.name));
       },
@@ -232,6 +245,8 @@ export function createCore(options: CoreOptions): Core {
     'conversations:read': ({ contactId }) => {
       if (!book.directory.get(contactId)) throw new NotFoundError('That person is no longer in your contacts.');
       summaries.read(contactId);
+      // Those who asked are told (in the background: the window need not wait for the network).
+      void markers.read(contactId).catch((error: unknown) => log.warn(`read markers: ${String(error)}`));
       return null;
     },
     'accounts:list': () => accounts.list(),

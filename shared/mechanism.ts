@@ -64,6 +64,13 @@ export interface IncomingMessage {
   readonly fromOwnDevice?: boolean;
   /** When the server had it (XMPP's XEP-0203 delay, an archive's stamp), epoch ms: it takes its place by that, not by arrival. */
   readonly at?: number;
+  /**
+   * The mechanism's own name for this copy, by which a read marker names it (XMPP: the stanza's id,
+   * which XEP-0333 markers carry): handed back to `markDisplayed`, and named by `readElsewhere`.
+   */
+  readonly ref?: string;
+  /** The sender asked to be told when it is read (XMPP: `<markable/>`, XEP-0333); with `ref`. */
+  readonly markable?: boolean;
 }
 
 export interface Logger {
@@ -91,6 +98,11 @@ export interface MechanismContext {
   suggest(person: { readonly address: string; readonly name?: string }): void;
   /** The recipient's device confirmed a message we sent (a delivery receipt or a read marker). */
   receipt(messageId: string, level: 'delivered' | 'read'): void;
+  /**
+   * The user read, on another of their devices, what `address` wrote up to the message this mechanism
+   * named `ref` (XMPP: a `displayed` marker one of their other clients sent): it is read here too.
+   */
+  readElsewhere?(address: string, ref: string): void;
 }
 
 export interface Mechanism {
@@ -103,6 +115,13 @@ export interface Mechanism {
    * next connection.
    */
   addressesChanged?(): void;
+  /**
+   * The user read what `address` wrote, up to the message the mechanism named `ref` (its
+   * `IncomingMessage.ref`, one that was `markable`): tells the sender, and the user's other devices,
+   * that it was seen (XMPP: one XEP-0333 `displayed` marker, which covers every earlier message too).
+   * Rejects when it could not be sent (not connected).
+   */
+  markDisplayed?(address: string, ref: string): Promise<void>;
 }
 
 export interface MechanismCapabilities {

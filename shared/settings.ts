@@ -58,8 +58,17 @@ export const deliverySettings = z.strictObject({
 });
 
 export const settingsSchema = z.strictObject({
-  /** You: the name pages and e-mails say they come from. */
-  profile: z.strictObject({ name: z.string().trim().min(1).max(100).optional() }).default({}),
+  /** You: the name pages and e-mails say they come from, and whether people are told that you read them. */
+  profile: z
+    .strictObject({
+      name: z.string().trim().min(1).max(100).optional(),
+      /**
+       * Reading a conversation tells the sender (and your other devices) that you saw it, where they
+       * asked to know (XMPP chat markers); on by default, as in Conversations.
+       */
+      sendReadMarkers: z.boolean().default(true),
+    })
+    .default({ sendReadMarkers: true }),
   /** Per mechanism id, its account; `plugin` names the mechanism plugin when the id is not its name. */
   accounts: z.record(z.string().min(1), z.unknown()).default({}),
   contacts: z.array(contactSettings).default([]),

@@ -14,6 +14,8 @@ export interface RegistryHooks {
   receipt(mechanism: MechanismId, messageId: string, level: 'delivered' | 'read'): void;
   suggest(mechanism: MechanismId, person: { address: string; name?: string }): void;
   lastServerId(mechanism: MechanismId): string | undefined;
+  /** The user read, on another device, what an address wrote up to the message the mechanism named `ref`. */
+  readElsewhere?(mechanism: MechanismId, address: string, ref: string): void;
 }
 
 interface Running {
@@ -69,6 +71,7 @@ export class MechanismRegistry {
         incoming: guard('incoming', (message: IncomingMessage) => this.#hooks.incoming(id, message)),
         suggest: guard('suggest', (person: { address: string; name?: string }) => this.#hooks.suggest(id, person)),
         receipt: guard('receipt', (messageId: string, level: 'delivered' | 'read') => this.#hooks.receipt(id, messageId, level)),
+        readElsewhere: guard('readElsewhere', (address: string, ref: string) => this.#hooks.readElsewhere?.(id, String(address), String(ref))),
         lastServerId: () => {
           try {
             return this.#hooks.lastServerId(id);
@@ -189,6 +192,22 @@ export class MechanismRegistry {
 
   status(id: MechanismId): MechanismStatus | undefined {
     return this.#running.get(id)?.status;
+  }
+
+  /**
+   * Tells an address that the user read what it wrote up to `ref` (see Mechanism.markDisplayed); never
+   * rejects. False when it was not sent: the mechanism is not running, has no markers, failed or hung.
+   */
+  async markDisplayed(id: MechanismId, address: string, ref: string): Promise<boolean> {
+    const instance = this.#running.get(id)?.instance;
+    if (!instance?.markDisplayed) return false;
+    try {
+      await withTimeout(Promise.resolve().then(() => instance.markDisplayed!(address, ref)), this.sendTimeoutMs, 'markDisplayed');
+      return true;
+    } catch (error) {
+      this.#log.info(`${id}: read marker not sent: ${describe(error)}`);
+      return false;
+    }
   }
 
   /** One attempt; never rejects. A mechanism that does not answer in time has failed this attempt. */

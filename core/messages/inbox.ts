@@ -8,6 +8,7 @@ import type { IncomingMessage } from '../../shared/mechanism';
 import type { ContactDirectory } from '../contacts/directory';
 import { strangerConversation, type StrangerInbox, type StrangerStore } from '../contacts/strangers';
 import type { CoreEvents } from '../events';
+import type { ReadMarkers } from './read-markers';
 import type { MessageStore } from './store';
 
 /** A message longer than this is cut: a line of chat, not a file. */
@@ -43,6 +44,8 @@ export interface InboxDeps {
   readonly events: CoreEvents;
   /** The New people list changed (someone new wrote). */
   readonly newPeopleChanged: () => void;
+  /** Where a received message's name on its mechanism is kept, for read markers (none: not kept). */
+  readonly markers?: ReadMarkers;
 }
 
 export class Inbox {
@@ -78,6 +81,7 @@ export class Inbox {
       store.noteIncoming(view.contactId, view.id, remoteIds);
       if (kept.listChanged) this.#deps.newPeopleChanged();
     }
+    this.#deps.markers?.noteIncoming(view.id, mechanism, message);
     events.emit('messages:changed', view);
     return view;
   }

@@ -155,6 +155,19 @@ export class ConversationSummaries {
     if (c.unread) this.#changed(contactId);
   }
 
+  /**
+   * The user read the conversation up to a message of time `at` elsewhere (on another of their
+   * devices): what came in until then is read here too; the mark never moves back.
+   */
+  readUpTo(contactId: ContactId, at: number): void {
+    const c = this.#conversations.get(contactId);
+    if (!c || (c.readAt !== undefined && c.readAt >= at)) return;
+    this.#mark(contactId, at);
+    const { unread } = this.#sql("SELECT COUNT(*) AS unread FROM messages WHERE contact_id = ? AND direction = 'in' AND at > ?").get(contactId, at) as { unread: number };
+    this.#conversations.set(contactId, { ...c, unread, readAt: at });
+    if (unread !== c.unread) this.#changed(contactId);
+  }
+
   /** Messages moved into this conversation in the database (someone waiting accepted, an address linked): read again. */
   reload(contactId: ContactId): void {
     const row = this.#sql(QUERY.replace('%WHERE%', 'WHERE contact_id = ?')).get(contactId) as Row | undefined;

@@ -72,6 +72,18 @@ export const migrations: readonly string[] = [
      read_at INTEGER NOT NULL
    );
    INSERT INTO read_marks (contact_id, read_at) SELECT contact_id, MAX(at) FROM messages GROUP BY contact_id;`,
+  // 8: the name a mechanism gave a received message (XMPP's stanza id), by which a read marker names
+  //    it: one the user's other device sent marks it read here; and whether its sender asked to be
+  //    told when it is read and is still owed that (`owed`), so that reading here tells them once
+  `CREATE TABLE incoming_refs (
+     message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+     mechanism TEXT NOT NULL,
+     address TEXT NOT NULL,
+     ref TEXT NOT NULL,
+     owed INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX incoming_refs_by_ref ON incoming_refs (mechanism, ref);
+   CREATE INDEX incoming_refs_owed ON incoming_refs (owed) WHERE owed = 1;`,
 ];
 
 export function openDatabase(directory: string): Db {

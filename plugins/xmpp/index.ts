@@ -21,6 +21,7 @@ const NS_MARKERS = 'urn:xmpp:chat-markers:0';
 const NS_CARBONS = 'urn:xmpp:carbons:2';
 const NS_FORWARD = 'urn:xmpp:forward:0';
 const NS_DELAY = 'urn:xmpp:delay';
+const NS_HINTS = 'urn:xmpp:hints';
 /** A chat or normal message: errors, group chat and headlines are not someone talking to us. */
 const isChat = (message: Element) => !['error', 'groupchat', 'headline'].includes(message.attrs.type ?? 'normal');
 
@@ -291,7 +292,9 @@ class XmppMechanism implements Mechanism {
     const at = stamp !== undefined ? { at: stamp } : {};
     if (from === own) {
       const to = message.attrs.to && bareAddress(message.attrs.to);
-      if (to && to !== own && said) this.#ctx.incoming({ ...said, from: to, fromOwnDevice: true, serverId: archiveId, ...at });
+      if (!to || to === own) return;
+      if (said) this.#ctx.incoming({ ...said, from: to, fromOwnDevice: true, serverId: archiveId, ...at });
+      this.#readElsewhere(message, to);
       return;
     }
     this.#confirmations(message, from);
@@ -367,8 +370,19 @@ class XmppMechanism implements Mechanism {
       return;
     }
     const to = copy.attrs.to && bareAddress(copy.attrs.to);
-    const said = isChat(copy) ? this.#said(copy) : undefined;
-    if (to && to !== own && said) this.#ctx.incoming({ ...said, from: to, fromOwnDevice: true });
+    if (!to || to === own || !isChat(copy)) return;
+    const said = this.#said(copy);
+    if (said) this.#ctx.incoming({ ...said, from: to, fromOwnDevice: true });
+    this.#readElsewhere(copy, to);
+  }
+
+  /**
+   * A message the user sent from another device (a carbon, or found in the archive) that marks what
+   * `to` wrote as displayed (XEP-0333): they read it there, so it is read here too.
+   */
+  #readElsewhere(message: Element, to: string): void {
+    const displayed = message.getChild('displayed', NS_MARKERS)?.attrs.id;
+    if (displayed) this.#ctx.readElsewhere?.(to, displayed);
   }
 
   #onPresence(stanza: Element, bare: string, from: string): void {
@@ -424,13 +438,16 @@ class XmppMechanism implements Mechanism {
    * sender's, the same on every copy; a stanza-id is trusted only when our own server stamped it (by=
    * our bare address), as anyone can put one in what they send.
    */
-  #said(message: Element): { body: string; id?: string; serverId?: string } | undefined {
+  #said(message: Element): { body: string; id?: string; serverId?: string; ref?: string; markable?: boolean } | undefined {
     const body = message.getChildText('body');
     if (!body) return undefined;
     const own = this.#ownAddress();
     const originId = message.getChild('origin-id', NS_SID)?.attrs.id;
     const serverId = message.getChildren('stanza-id', NS_SID).find((s) => !!s.attrs.by && bareAddress(s.attrs.by) === own)?.attrs.id;
-    return { body, ...(originId && { id: originId }), ...(serverId && { serverId }) };
+    // XEP-0333: a marker names a one-to-one message by its stanza id; only one with an id can be marked.
+    const ref = message.attrs.id;
+    const markable = !!ref && !!message.getChild('markable', NS_MARKERS);
+    return { body, ...(originId && { id: originId }), ...(serverId && { serverId }), ...(ref && { ref }), ...(markable && { markable }) };
   }
 
   #ownAddress(): string | undefined {
@@ -476,6 +493,21 @@ class XmppMechanism implements Mechanism {
     this.#backoff.reset();
     this.#reported = undefined;
     this.#endWaiting({ ok: false, reason: 'Switchboard is stopping', final: false });
+  }
+
+  /**
+   * One `displayed` marker (XEP-0333) for the message `ref` of `address`, which covers every earlier
+   * one: a chat message, so that the server copies it to the user's other clients (carbons), and
+   * hinted to be archived, so that a client that was away finds it too.
+   */
+  async markDisplayed(address: string, ref: string): Promise<void> {
+    const to = bareAddress(address);
+    if (!jidPattern.test(to)) throw new Error('not a valid address');
+    const connection = this.#connection;
+    if (!connection || !this.#online) throw new Error('not connected');
+    await connection.entity.send(
+      xml('message', { type: 'chat', to, id: randomUUID() }, xml('displayed', { xmlns: NS_MARKERS, id: ref }), xml('store', { xmlns: NS_HINTS })),
+    );
   }
 
   async send(address: string, message: OutgoingMessage): Promise<SendOutcome> {

@@ -11,8 +11,17 @@ export interface Peer {
   readonly jid: string;
   /** Sets the client's show, with the words a person types beside it ("In a meeting") when given. */
   setShow(show: 'away' | 'dnd' | 'xa' | 'chat' | undefined, status?: string): Promise<void>;
-  /** Sends a chat message; with `originId`, one carrying that XEP-0359 origin-id (as a copy of an earlier one does). */
-  say(to: string, body: string, options?: { originId?: string }): Promise<void>;
+  /**
+   * Sends a chat message; with `originId`, one carrying that XEP-0359 origin-id (as a copy of an earlier
+   * one does); with `id`, that stanza id; `markable` asks to be told when it is read (XEP-0333).
+   */
+  say(to: string, body: string, options?: { originId?: string; id?: string; markable?: boolean }): Promise<void>;
+  /** Sends a `displayed` chat marker (XEP-0333) for a message id, as a client does when its user reads it. */
+  markDisplayed(to: string, id: string): Promise<void>;
+  /** Every `displayed` marker received so far: who sent it and the message id it names. */
+  readonly displayed: readonly { from: string; id: string }[];
+  /** Resolves with the next (or an already received) `displayed` marker that matches. */
+  receiveDisplayed(match: (marker: { from: string; id: string }) => boolean, timeoutMs?: number): Promise<{ from: string; id: string }>;
   /** Sends a stanza as written (a hostile one, a carbon forged by someone else). */
   sendRaw(stanza: ReturnType<typeof xml>): Promise<void>;
   /** Resolves with the next (or an already received) message whose body matches. */
@@ -45,6 +54,7 @@ export async function startPeer(options: { service: string; domain: string; jid:
   const [username] = options.jid.split('@');
   const xmpp = client({ service: options.service, domain: options.domain, username, password: options.password, resource: options.resource ?? 'peer', timeout: OPEN_TIMEOUT_MS });
   const received: { from: string; body: string; originId?: string; id?: string }[] = [];
+  const displayed: { from: string; id: string }[] = [];
   const state = { receipts: false };
   const arrivals = new EventEmitter();
   xmpp.on('error', () => undefined);
@@ -61,6 +71,9 @@ export async function startPeer(options: { service: string; domain: string; jid:
       // Approve, and ask back, as a person accepting a contact request does.
       void xmpp.send(xml('presence', { to: stanza.attrs.from, type: 'subscribed' })).catch(() => undefined);
       void xmpp.send(xml('presence', { to: stanza.attrs.from, type: 'subscribe' })).catch(() => undefined);
+    } else if (stanza.is('message') && stanza.getChild('displayed', 'urn:xmpp:chat-markers:0')?.attrs.id) {
+      displayed.push({ from: stanza.attrs.from ?? '', id: stanza.getChild('displayed', 'urn:xmpp:chat-markers:0')!.attrs.id! });
+      arrivals.emit('displayed');
     } else if (stanza.is('message') && stanza.getChildText('body')) {
       const message = {
         from: stanza.attrs.from ?? '',
@@ -82,6 +95,7 @@ export async function startPeer(options: { service: string; domain: string; jid:
     onMessage: undefined,
     jid: options.jid,
     received,
+    displayed,
     get receipts() {
       return state.receipts;
     },
@@ -96,7 +110,14 @@ export async function startPeer(options: { service: string; domain: string; jid:
     },
     async say(to, body, options = {}) {
       const originId = options.originId && xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: options.originId });
-      await xmpp.send(xml('message', { to, type: 'chat' }, xml('body', {}, body), ...(originId ? [originId] : [])));
+      const markable = options.markable && xml('markable', { xmlns: 'urn:xmpp:chat-markers:0' });
+      await xmpp.send(xml('message', { to, type: 'chat', ...(options.id && { id: options.id }) }, xml('body', {}, body), ...(originId ? [originId] : []), ...(markable ? [markable] : [])));
+    },
+    async markDisplayed(to, id) {
+      await xmpp.send(xml('message', { to, type: 'chat' }, xml('displayed', { xmlns: 'urn:xmpp:chat-markers:0', id })));
+    },
+    async receiveDisplayed(match, timeoutMs = 15_000) {
+      return firstMatch(displayed, match, arrivals, 'displayed', timeoutMs);
     },
     async receive(match, timeoutMs = 15_000) {
       return firstMatch(received, (m) => match(m.body), arrivals, 'message', timeoutMs);

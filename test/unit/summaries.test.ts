@@ -106,7 +106,7 @@ describe('ConversationSummaries', () => {
     const db = openDatabase(dir);
     new MessageStore(db).add(msg({ contactId: 'jane' }));
     // As a database of the version before: no marks, schema one step back; then opened again.
-    db.exec('DROP TABLE read_marks');
+    db.exec('DROP TABLE read_marks; DROP TABLE incoming_refs');
     db.pragma('user_version = 6');
     db.close();
     const again = openDatabase(dir);
