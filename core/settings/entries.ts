@@ -68,7 +68,7 @@ function withEntries(list: readonly unknown[], skipped: readonly { index: number
 /** Reads a raw settings object (already known to be an object). */
 export function readEntries(raw: Plain): ReadSettings {
   const problems: string[] = [];
-  const loaded: Settings = { profile: {}, accounts: {}, contacts: [], delivery: { managers: {}, rules: [], waitNoticeMinutes: 10 } };
+  const loaded: Settings = { profile: { sendReadMarkers: true }, accounts: {}, contacts: [], delivery: { managers: {}, rules: [], waitNoticeMinutes: 10 } };
   /** Runs on the plain copy being written, putting back what was skipped. */
   const restores: ((out: Plain, next: Settings) => void)[] = [];
   const state = { writable: true };

@@ -106,13 +106,13 @@ describe('one entry that does not fit', () => {
     const repository = new SettingsRepository(confSettingsBackend(dir));
     expect(repository.canSave).toBe(true);
     repository.writeContacts([...repository.current.contacts, { id: 'dee', name: 'Dee', addresses: {} }]);
-    repository.write({ ...repository.current, profile: { name: 'Me' } });
+    repository.write({ ...repository.current, profile: { name: 'Me', sendReadMarkers: true } });
     const saved = onDisk(dir);
     expect(saved.contacts.map((c: { name: string }) => c.name)).toEqual(['Ann', 'Bob', 'Jane Doe', 'Ann again', 'Cy', 'Dee']);
     expect(saved.contacts[2]).toEqual(file.contacts[2]);
     expect(saved.delivery.managers.sequential.configurations.Urgent).toEqual(file.delivery.managers.sequential.configurations.Urgent);
     expect(saved.delivery.rules).toEqual(file.delivery.rules);
-    expect(saved.profile).toEqual({ name: 'Me' });
+    expect(saved.profile).toEqual({ name: 'Me', sendReadMarkers: true });
     // The next start skips the same entries again and still has the new contact.
     const again = loadSettings(confSettingsBackend(dir));
     expect(again.settings.contacts.map((c) => c.name)).toEqual(['Ann', 'Bob', 'Dee']);
