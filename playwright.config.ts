@@ -14,7 +14,7 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      testMatch: /(browser|routing|strangers|many-contacts|newcomer)\.spec\.ts/,
+      testMatch: /(browser|routing|strangers|many-contacts|newcomer|people-settings)\.spec\.ts/,
       use: {
         browserName: 'chromium',
         launchOptions: {

@@ -102,7 +102,7 @@ describe('xmpp mechanism on Prosody', () => {
 
   it('rejects invalid account settings with a clear error', async () => {
     const bad = recorder({ jid: 'no-at-sign', password: '' }, []);
-    await expect(xmpp().create(bad.context).start()).rejects.toThrow(/jid: must look like name@server; password: is missing/);
+    await expect(xmpp().create(bad.context).start()).rejects.toThrow(/Address \(name@server\) must look like name@server; Password is missing/);
   });
 });
 
