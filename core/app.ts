@@ -13,15 +13,17 @@ import { ContactBook } from './contacts/book';
 import { NewPeople } from './contacts/new-people';
 import { StrangerFloodGate, StrangerInbox, StrangerStore } from './contacts/strangers';
 import { DeliveryManagerStore } from './delivery/managers';
-import { userPluginFolder, type PluginFolderOptions } from './delivery/plugin-folder';
+import { deliveryManagerFolder, type PluginFolderOptions } from './delivery/plugin-folder';
 import { DeliveryService } from './delivery/service';
 import { recentDeliveries } from './diagnostics';
 import { CoreEvents } from './events';
 import { InvalidInputError, NotFoundError, type Handlers } from './ipc/handlers';
+import { mechanismFolder } from './mechanisms/plugin-folder';
 import { MechanismRegistry } from './mechanisms/registry';
 import { Inbox } from './messages/inbox';
 import { MessageStore } from './messages/store';
 import { PresenceChanges } from './presence/changes';
+import type { ProcessStarter } from './plugin-host/process-starter';
 import { PresenceService } from './presence/service';
 import { dismissedNotices } from './settings/dismissed';
 import { SettingsRepository } from './settings/repository';
@@ -31,7 +33,7 @@ import { openDatabase } from './storage/database';
 
 export interface CoreOptions {
   readonly settings: SettingsBackend;
-  /** Where the message database (and the user's delivery-manager plugins) live. */
+  /** Where the message database (and the user's delivery-manager and mechanism plugins) live. */
   readonly dataDir: string;
   readonly mechanisms: readonly MechanismPlugin[];
   readonly deliveryManagers: readonly DeliveryManagerPlugin[];
@@ -40,8 +42,15 @@ export interface CoreOptions {
   readonly notify?: (failure: DeliveryFailure) => void;
   /** The folder power users drop delivery-manager plugins into; default <dataDir>/delivery-managers. */
   readonly userPluginDir?: string;
+  /** The folder power users drop mechanism plugins into; default <dataDir>/mechanisms. */
+  readonly userMechanismDir?: string;
   /** How the sandboxes of those plugins are watched (tests shorten the deadlines). */
   readonly pluginSandbox?: PluginFolderOptions;
+  /**
+   * Starts the sandboxes' processes. Default: Node children (fork), right for the browser host; the
+   * Electron shell gives a utilityProcess starter, since a packaged Electron cannot run as Node.
+   */
+  readonly processStarter?: ProcessStarter;
   /** How long deliveries wait for mechanisms still connecting (tests shorten it). */
   readonly settleMs?: number;
   /** The OS keychain, where the host has one (Electron's safeStorage); secrets are sealed with it. */
@@ -154,13 +163,23 @@ export function createCore(options: CoreOptions): Core {
   });
   managers.onChange(() => events.emit('delivery:managersChanged', managers.views()));
   registry.onChange(() => events.emit('mechanisms:changed', registry.views()));
-  const userPlugins = userPluginFolder(
+  kinds.onChange(() => events.emit('accounts:kindsChanged', kinds.views()));
+  const sandbox: PluginFolderOptions = { ...options.pluginSandbox, ...(options.processStarter && { starter: options.processStarter }) };
+  const userPlugins = deliveryManagerFolder(
     options.userPluginDir ?? path.join(options.dataDir, 'delivery-managers'),
     managers,
     options.deliveryManagers.map((m) => m.id),
     log,
     setProblem,
-    options.pluginSandbox,
+    sandbox,
+  );
+  const userMechanisms = mechanismFolder(
+    options.userMechanismDir ?? path.join(options.dataDir, 'mechanisms'),
+    kinds,
+    (kind) => accounts.restartKind(kind),
+    log,
+    setProblem,
+    sandbox,
   );
 
   // Until each part lands: a request the core cannot answer yet says so (replaced, not kept).
@@ -214,6 +233,7 @@ export function createCore(options: CoreOptions): Core {
     start() {
       accounts.startAll();
       userPlugins.start().catch((error: unknown) => log.error(`delivery manager plugins: ${String(error)}`));
+      userMechanisms.start().catch((error: unknown) => log.error(`mechanism plugins: ${String(error)}`));
       delivery.resume();
     },
     async stop() {
@@ -222,6 +242,7 @@ export function createCore(options: CoreOptions): Core {
       await delivery.stop();
       await userPlugins.stop();
       await registry.stopAll();
+      await userMechanisms.stop();
       presenceChanges.flush();
       newPeople.flush();
       store.flush(); // the last answers gathered for the turn's commit

@@ -146,6 +146,8 @@ export const events = {
   'conversations:changed': event<ConversationSummary[]>(),
   /** An account's state, settings or enabled flag changed: the whole list (there are a handful). */
   'accounts:changed': event<AccountView[]>(),
+  /** A kind of account came or went (a mechanism plugin dropped into its folder, or removed): the kinds now. */
+  'accounts:kindsChanged': event<AccountKindView[]>(),
   'messages:changed': event<MessageView>(),
   'delivery:failed': event<DeliveryFailure>(),
   /** A failure told earlier was proved wrong by later evidence: the window and the notification take it back. */
