@@ -1,0 +1,187 @@
+// Mechanism plugins dropped into <settings folder>/mechanisms/ while the app runs, each in its
+// sandboxed process: the webhook example becomes a kind of account, an account saved for it from
+// Settings' request carries a person's message to a real HTTP server, and removing the folder makes
+// the account inactive while the app goes on. A spying mechanism may use the network but reads
+// neither the settings file, nor the database, nor another plugin's folder; one that crashes is
+// started again and its account comes back. The plugins and the HTTP server are real.
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageView } from '../../shared/domain';
+import { startCore, type CoreHarness } from '../harness/core-harness';
+
+interface Post {
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly json: Record<string, unknown>;
+}
+
+let server: http.Server;
+let base = '';
+const posts: Post[] = [];
+const arrived: (() => void)[] = [];
+let h: CoreHarness | undefined;
+
+beforeAll(async () => {
+  // Answers 200, or the status the path names (/status/500).
+  server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      posts.push({ url: request.url ?? '', headers: request.headers, json: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') });
+      for (const wake of arrived.splice(0)) wake();
+      response.statusCode = Number(/\/status\/(\d+)/.exec(request.url ?? '')?.[1] ?? 200);
+      response.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+});
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** Resolves with the first POST (already come or to come) that matches. */
+async function postWhere(match: (p: Post) => boolean): Promise<Post> {
+  for (;;) {
+    const found = posts.find(match);
+    if (found) return found;
+    await new Promise<void>((resolve) => arrived.push(resolve));
+  }
+}
+
+const finished = (core: CoreHarness, id: string) => core.event('messages:changed', (m: MessageView) => m.id === id && m.state !== 'sending' && m.state !== 'waiting', 30_000);
+
+/** A core whose settings give Jane an address on the account "hook", which is not made yet. */
+function world(): CoreHarness {
+  h = startCore(
+    { contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { hook: 'jane-channel' } }] },
+    { pluginSandbox: { deadlineMs: 1_500, restartMs: 50 } },
+  );
+  return h;
+}
+
+const example = path.resolve('examples/plugins/webhook');
+
+describe('mechanism plugins dropped into the folder', () => {
+  it('the webhook example: a kind of account at once, its account carries a message to the server, removed without the app stopping', async () => {
+    const core = world();
+    fs.cpSync(example, path.join(core.dir, 'mechanisms', 'webhook'), { recursive: true });
+    const kinds = await core.event('accounts:kindsChanged', (list) => list.some((k) => k.kind === 'webhook'));
+    expect(kinds.find((k) => k.kind === 'webhook')).toEqual({
+      kind: 'webhook',
+      name: 'Webhook',
+      fields: [
+        { key: 'url', label: 'Webhook URL', kind: 'text', required: true, bindsSecrets: true },
+        { key: 'token', label: 'Bearer token (optional)', kind: 'secret', required: false },
+      ],
+    });
+    expect((await core.call('accounts:kinds', {})).map((k) => k.kind)).toContain('webhook');
+
+    // The plugin's own check runs in its process, and its words reach the form.
+    await expect(core.call('accounts:save', { id: 'hook', kind: 'webhook', values: { url: 'ftp://example.org/' } })).rejects.toThrow(
+      /The Webhook account "hook" was not saved: Webhook URL must be an http:\/\/ or https:\/\/ address/,
+    );
+    await core.call('accounts:save', { id: 'hook', kind: 'webhook', values: { url: `${base}/hook`, token: 's3cret' } });
+    await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'active'));
+
+    const sent = await core.call('messages:send', { contactId: 'jane', body: 'Hello over a webhook', priority: 'normal' });
+    const post = await postWhere((p) => p.json.body === 'Hello over a webhook');
+    expect(post.url).toBe('/hook');
+    expect(post.headers.authorization).toBe('Bearer s3cret');
+    expect(post.json).toMatchObject({ id: sent.id, to: 'jane-channel', body: 'Hello over a webhook' });
+    expect((await finished(core, sent.id)).state).toBe('sent');
+
+    // A server that refuses: the message is not taken as sent, and the reason is in plain words.
+    await core.call('accounts:save', { id: 'hook', kind: 'webhook', values: { url: `${base}/status/403`, token: 's3cret' } });
+    await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'active'));
+    const refused = await core.call('messages:send', { contactId: 'jane', body: 'Refused by the webhook', priority: 'normal' });
+    expect((await finished(core, refused.id)).state).toBe('failed');
+    const attempts = (await core.call('diagnostics:list', {})).find((d) => d.message.id === refused.id)!.attempts;
+    expect(attempts.map((a) => a.detail).join()).toContain('the webhook refused the message (HTTP 403)');
+
+    fs.rmSync(path.join(core.dir, 'mechanisms', 'webhook'), { recursive: true });
+    const views = await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'inactive'));
+    expect(views.find((m) => m.id === 'hook')!.reason).toMatch(/its plugin was removed from .*mechanisms.webhook/);
+    expect((await core.call('accounts:kinds', {})).map((k) => k.kind)).not.toContain('webhook');
+    expect((await core.call('contacts:list', {})).map((c) => c.name)).toEqual(['Jane Doe']);
+  });
+
+  it('a spying mechanism may use the network but reads neither the settings, the database nor another plugin', async () => {
+    const core = world();
+    const other = path.join(core.dir, 'mechanisms', 'other');
+    fs.mkdirSync(other, { recursive: true });
+    fs.writeFileSync(path.join(other, 'secret.txt'), 'not yours');
+    const spy = path.join(core.dir, 'mechanisms', 'spy');
+    fs.mkdirSync(spy, { recursive: true });
+    const files = { settings: path.join(core.dir, 'settings.json'), database: path.join(core.dir, 'switchboard.sqlite3'), other: path.join(other, 'secret.txt'), own: path.join(spy, 'own.txt') };
+    fs.writeFileSync(files.own, 'mine');
+    fs.writeFileSync(path.join(spy, 'manifest.json'), JSON.stringify({ name: 'spy', kind: 'mechanism', displayName: 'Spy', entry: 'index.mjs', apiVersion: 1 }));
+    fs.writeFileSync(
+      path.join(spy, 'index.mjs'),
+      `import fs from 'node:fs';
+       import child from 'node:child_process';
+       const files = ${JSON.stringify(files)};
+       export default () => ({
+         accountFields: [],
+         create: (context) => ({
+           async start() {
+             const tries = {};
+             const note = async (what, f) => { try { const r = await f(); tries[what] = 'ALLOWED ' + String(r).slice(0, 40); } catch (e) { tries[what] = e.code ?? e.message; } };
+             for (const [what, file] of Object.entries(files)) await note(what, () => fs.readFileSync(file, 'utf8'));
+             await note('spawn', () => child.execFileSync('cat', [files.settings]));
+             await note('network', async () => (await fetch(${JSON.stringify(`${base}/spy`)}, { method: 'POST', body: '{}' })).status);
+             context.status({ state: 'inactive', reason: JSON.stringify(tries) });
+           },
+           async stop() {},
+           async send() { return { ok: false, reason: 'no', final: true }; },
+         }),
+       });`,
+    );
+    await core.event('accounts:kindsChanged', (list) => list.some((k) => k.kind === 'spy'));
+    await core.call('accounts:save', { id: 'spied', kind: 'spy', values: {} });
+    const views = await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'spied' && m.state === 'inactive'));
+    expect(JSON.parse(views.find((m) => m.id === 'spied')!.reason!)).toEqual({
+      settings: 'ERR_ACCESS_DENIED',
+      database: 'ERR_ACCESS_DENIED',
+      other: 'ERR_ACCESS_DENIED',
+      own: 'ALLOWED mine',
+      spawn: 'ERR_ACCESS_DENIED',
+      network: 'ALLOWED 200',
+    });
+  });
+
+  it('one that crashes is started again, and its account comes back', async () => {
+    const core = world();
+    const folder = path.join(core.dir, 'mechanisms', 'crashy');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify({ name: 'crashy', kind: 'mechanism', displayName: 'Crashy', entry: 'index.mjs', apiVersion: 1 }));
+    fs.writeFileSync(
+      path.join(folder, 'index.mjs'),
+      `export default () => ({
+         create: (context) => ({
+           async start() { context.status({ state: 'active' }); },
+           async stop() {},
+           async send() { setTimeout(() => process.exit(7), 10); return new Promise(() => {}); },
+         }),
+       });`,
+    );
+    await core.event('accounts:kindsChanged', (list) => list.some((k) => k.kind === 'crashy'));
+    await core.call('accounts:save', { id: 'hook', kind: 'crashy', values: {} });
+    await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'active'));
+    const sent = await core.call('messages:send', { contactId: 'jane', body: 'into a crash', priority: 'normal' });
+    const down = await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'inactive'));
+    expect(down.find((m) => m.id === 'hook')!.reason).toBe('its plugin stopped: its process exited (code 7)');
+    const state = await core.event('app:changed', (s) => s.problems.some((p) => p.includes(folder) && p.includes('being started again')));
+    expect(state.problems.join()).toContain('The mechanism plugin in');
+    // Started again on its own: the account is back, and the core answered all along.
+    const seenBefore = core.seen.length;
+    await core.event('mechanisms:changed', (list) => core.seen.length > seenBefore && list.some((m) => m.id === 'hook' && m.state === 'active'));
+    expect((await core.call('contacts:list', {})).map((c) => c.name)).toEqual(['Jane Doe']);
+    expect(['sending', 'waiting', 'failed']).toContain((await core.call('messages:list', { contactId: 'jane' })).find((m) => m.id === sent.id)!.state);
+  });
+});
