@@ -5,54 +5,23 @@
 // neither the settings file, nor the database, nor another plugin's folder; one that crashes is
 // started again and its account comes back. The plugins and the HTTP server are real.
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
+import { startWebhookServer, type WebhookServer } from '../harness/webhook-server';
 
-interface Post {
-  readonly url: string;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly json: Record<string, unknown>;
-}
-
-let server: http.Server;
-let base = '';
-const posts: Post[] = [];
-const arrived: (() => void)[] = [];
+let hooks: WebhookServer;
 let h: CoreHarness | undefined;
 
 beforeAll(async () => {
-  // Answers 200, or the status the path names (/status/500).
-  server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      posts.push({ url: request.url ?? '', headers: request.headers, json: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') });
-      for (const wake of arrived.splice(0)) wake();
-      response.statusCode = Number(/\/status\/(\d+)/.exec(request.url ?? '')?.[1] ?? 200);
-      response.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  hooks = await startWebhookServer();
 });
 afterEach(async () => {
   await h?.stop();
   h = undefined;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-/** Resolves with the first POST (already come or to come) that matches. */
-async function postWhere(match: (p: Post) => boolean): Promise<Post> {
-  for (;;) {
-    const found = posts.find(match);
-    if (found) return found;
-    await new Promise<void>((resolve) => arrived.push(resolve));
-  }
-}
+afterAll(() => hooks?.stop());
 
 const finished = (core: CoreHarness, id: string) => core.event('messages:changed', (m: MessageView) => m.id === id && m.state !== 'sending' && m.state !== 'waiting', 30_000);
 
@@ -86,18 +55,18 @@ describe('mechanism plugins dropped into the folder', () => {
     await expect(core.call('accounts:save', { id: 'hook', kind: 'webhook', values: { url: 'ftp://example.org/' } })).rejects.toThrow(
       /The Webhook account "hook" was not saved: Webhook URL must be an http:\/\/ or https:\/\/ address/,
     );
-    await core.call('accounts:save', { id: 'hook', kind: 'webhook', values: { url: `${base}/hook`, token: 's3cret' } });
+    await core.call('accounts:save', { id: 'hook', kind: 'webhook', values: { url: `${hooks.base}/hook`, token: 's3cret' } });
     await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'active'));
 
     const sent = await core.call('messages:send', { contactId: 'jane', body: 'Hello over a webhook', priority: 'normal' });
-    const post = await postWhere((p) => p.json.body === 'Hello over a webhook');
+    const post = await hooks.post((p) => p.json.body === 'Hello over a webhook');
     expect(post.url).toBe('/hook');
     expect(post.headers.authorization).toBe('Bearer s3cret');
     expect(post.json).toMatchObject({ id: sent.id, to: 'jane-channel', body: 'Hello over a webhook' });
     expect((await finished(core, sent.id)).state).toBe('sent');
 
     // A server that refuses: the message is not taken as sent, and the reason is in plain words.
-    await core.call('accounts:save', { id: 'hook', kind: 'webhook', values: { url: `${base}/status/403`, token: 's3cret' } });
+    await core.call('accounts:save', { id: 'hook', kind: 'webhook', values: { url: `${hooks.base}/status/403`, token: 's3cret' } });
     await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'active'));
     const refused = await core.call('messages:send', { contactId: 'jane', body: 'Refused by the webhook', priority: 'normal' });
     expect((await finished(core, refused.id)).state).toBe('failed');
@@ -134,7 +103,7 @@ describe('mechanism plugins dropped into the folder', () => {
              const note = async (what, f) => { try { const r = await f(); tries[what] = 'ALLOWED ' + String(r).slice(0, 40); } catch (e) { tries[what] = e.code ?? e.message; } };
              for (const [what, file] of Object.entries(files)) await note(what, () => fs.readFileSync(file, 'utf8'));
              await note('spawn', () => child.execFileSync('cat', [files.settings]));
-             await note('network', async () => (await fetch(${JSON.stringify(`${base}/spy`)}, { method: 'POST', body: '{}' })).status);
+             await note('network', async () => (await fetch(${JSON.stringify(`${hooks.base}/spy`)}, { method: 'POST', body: '{}' })).status);
              context.status({ state: 'inactive', reason: JSON.stringify(tries) });
            },
            async stop() {},
