@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { EventName, EventPayload } from '../../shared/contract';
 import type { MessageView } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
 import { startWebhookServer, type WebhookServer } from '../harness/webhook-server';
@@ -34,7 +35,23 @@ function world(): CoreHarness {
   return h;
 }
 
+/** The next event of that name matching, after those already seen. */
+function nextEvent<K extends EventName>(core: CoreHarness, name: K, match: (payload: EventPayload<K>) => boolean): Promise<EventPayload<K>> {
+  const before = core.seen.filter((e) => e.name === name && match(e.payload as EventPayload<K>)).length;
+  let n = 0;
+  return core.event(name, (payload) => match(payload) && ++n > before);
+}
+
 const example = path.resolve('examples/plugins/webhook');
+
+/** Writes a mechanism plugin whose factory returns `{ <shape> }` into the core's folder. */
+function writePlugin(core: CoreHarness, name: string, shape: string): string {
+  const folder = path.join(core.dir, 'mechanisms', name);
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify({ name, kind: 'mechanism', displayName: name.charAt(0).toUpperCase() + name.slice(1), entry: 'index.mjs', apiVersion: 1 }));
+  fs.writeFileSync(path.join(folder, 'index.mjs'), `export default () => ({ ${shape} });`);
+  return folder;
+}
 
 describe('mechanism plugins dropped into the folder', () => {
   it('the webhook example: a kind of account at once, its account carries a message to the server, removed without the app stopping', async () => {
@@ -124,6 +141,50 @@ describe('mechanism plugins dropped into the folder', () => {
     });
   });
 
+  it('a send that spins forever: the core answers meanwhile, the watchdog ends the plugin, and the attempt says why', async () => {
+    const core = world();
+    writePlugin(core, 'spinner', `create: (context) => ({
+      async start() { context.status({ state: 'active' }); },
+      async stop() {},
+      async send() { for (;;) {} },
+    })`);
+    await core.event('accounts:kindsChanged', (list) => list.some((k) => k.kind === 'spinner'));
+    await core.call('accounts:save', { id: 'hook', kind: 'spinner', values: {} });
+    await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'active'));
+    const sent = await core.call('messages:send', { contactId: 'jane', body: 'into a spin', priority: 'normal' });
+    // The plugin's process is busy, not the core's.
+    const started = Date.now();
+    expect((await core.call('contacts:list', {})).map((c) => c.name)).toEqual(['Jane Doe']);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const down = await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'inactive'));
+    expect(down.find((m) => m.id === 'hook')!.reason).toBe('its plugin stopped: it stopped responding (no answer within 1.5 s)');
+    const attempts = await core.event('diagnostics:attempt', (a) => a.messageId === sent.id && a.outcome !== 'pending');
+    expect(attempts.detail).toMatch(/Spinner plugin stopped: it stopped responding/);
+    expect((await core.call('messages:list', { contactId: 'jane' })).find((m) => m.id === sent.id)!.state).not.toBe('sent');
+  });
+
+  it('edited while the app runs: its account moves to the new version, which serves', async () => {
+    const core = world();
+    const version = (n: number) => `create: (context) => ({
+      async start() { context.status({ state: 'active' }); },
+      async stop() {},
+      async send(address, message) { context.log.info('version ${n} sent ' + message.body); return { ok: true, level: 'accepted' }; },
+    })`;
+    writePlugin(core, 'edited', version(1));
+    await core.event('accounts:kindsChanged', (list) => list.some((k) => k.kind === 'edited'));
+    await core.call('accounts:save', { id: 'hook', kind: 'edited', values: {} });
+    await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'active'));
+    const first = await core.call('messages:send', { contactId: 'jane', body: 'to version 1', priority: 'normal' });
+    expect((await finished(core, first.id)).state).toBe('sent');
+    const reloaded = nextEvent(core, 'accounts:kindsChanged', (list) => list.some((k) => k.kind === 'edited'));
+    fs.writeFileSync(path.join(core.dir, 'mechanisms', 'edited', 'index.mjs'), `export default () => ({ ${version(2)} });`);
+    await reloaded;
+    await nextEvent(core, 'mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'active'));
+    const second = await core.call('messages:send', { contactId: 'jane', body: 'to version 2', priority: 'normal' });
+    expect((await finished(core, second.id)).state).toBe('sent');
+    expect(core.logs.filter((l) => l.includes(' sent to version'))).toEqual([expect.stringContaining('version 1 sent to version 1'), expect.stringContaining('version 2 sent to version 2')]);
+  });
+
   it('one that crashes is started again, and its account comes back', async () => {
     const core = world();
     const folder = path.join(core.dir, 'mechanisms', 'crashy');
@@ -148,8 +209,7 @@ describe('mechanism plugins dropped into the folder', () => {
     const state = await core.event('app:changed', (s) => s.problems.some((p) => p.includes(folder) && p.includes('being started again')));
     expect(state.problems.join()).toContain('The mechanism plugin in');
     // Started again on its own: the account is back, and the core answered all along.
-    const seenBefore = core.seen.length;
-    await core.event('mechanisms:changed', (list) => core.seen.length > seenBefore && list.some((m) => m.id === 'hook' && m.state === 'active'));
+    await nextEvent(core, 'mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'active'));
     expect((await core.call('contacts:list', {})).map((c) => c.name)).toEqual(['Jane Doe']);
     expect(['sending', 'waiting', 'failed']).toContain((await core.call('messages:list', { contactId: 'jane' })).find((m) => m.id === sent.id)!.state);
   });
