@@ -24,17 +24,7 @@ export function deliveryManagerFolder(
       what: 'delivery manager',
       builtins,
       turnedOff: 'Its messages went to the built-in manager.',
-      start: (manifest, folder, entry) =>
-        SandboxedDeliveryManager.start({
-          id: manifest.name,
-          displayName: manifest.displayName,
-          folder,
-          entry,
-          log,
-          ...(options.deadlineMs !== undefined && { deadlineMs: options.deadlineMs }),
-          ...(options.memoryMb !== undefined && { memoryMb: options.memoryMb }),
-          ...(options.starter && { starter: options.starter }),
-        }),
+      start: (sandbox) => SandboxedDeliveryManager.start(sandbox),
       install(manifest, sandbox, before) {
         store.add(sandbox.plugin()); // replaces the old version under the same name, with no gap
         if (before && before.name !== manifest.name) store.remove(before.name);

@@ -24,17 +24,7 @@ export function mechanismFolder(
       what: 'mechanism',
       builtins: kinds.builtins,
       turnedOff: 'Its accounts are inactive.',
-      start: (manifest, folder, entry) =>
-        SandboxedMechanismPlugin.start({
-          id: manifest.name,
-          displayName: manifest.displayName,
-          folder,
-          entry,
-          log,
-          ...(options.deadlineMs !== undefined && { deadlineMs: options.deadlineMs }),
-          ...(options.memoryMb !== undefined && { memoryMb: options.memoryMb }),
-          ...(options.starter && { starter: options.starter }),
-        }),
+      start: (sandbox) => SandboxedMechanismPlugin.start(sandbox),
       install(manifest, sandbox, before) {
         kinds.install(sandbox.plugin());
         if (before && before.name !== manifest.name) {

@@ -11,6 +11,7 @@ import type { Logger } from '../../shared/mechanism';
 import { PLUGIN_API_VERSION, pluginManifest, type PluginKind, type PluginManifest } from '../../shared/plugin-manifest';
 import { describeIssues } from '../../shared/settings';
 import { privateFolder } from '../storage/private-files';
+import type { SandboxedPluginOptions } from './plugin-process';
 import type { ProcessStarter } from './process-starter';
 
 const CRASHES_ALLOWED = 3;
@@ -51,7 +52,8 @@ export interface PluginKindAdapter<S extends SandboxedPlugin> {
   readonly builtins: readonly string[];
   /** What became of its work once it is turned off, for the window ("Its accounts are inactive."). */
   readonly turnedOff: string;
-  start(manifest: PluginManifest, folder: string, entry: string): Promise<S>;
+  /** Starts its process and loads it; rejects, saying why, when it cannot. */
+  start(sandbox: SandboxedPluginOptions): Promise<S>;
   /** It serves now, in place of `before` (an older version, whose name may differ). */
   install(manifest: PluginManifest, sandbox: S, before: { readonly name: string; readonly sandbox: S } | undefined): void;
   /** It serves no more (its folder went, or it was turned off); `why` in words. */
@@ -100,7 +102,16 @@ export function userPluginFolder<S extends SandboxedPlugin>(
       if (other) throw new Error(`"${manifest.name}" is already the name of the plugin in ${path.join(directory, other[0])}`);
       const entry = path.resolve(where, manifest.entry);
       if (!entry.startsWith(where + path.sep)) throw new Error('the entry must be inside the plugin folder');
-      const sandbox = await adapter.start(manifest, where, entry);
+      const sandbox = await adapter.start({
+        id: manifest.name,
+        displayName: manifest.displayName,
+        folder: where,
+        entry,
+        log,
+        ...(options.deadlineMs !== undefined && { deadlineMs: options.deadlineMs }),
+        ...(options.memoryMb !== undefined && { memoryMb: options.memoryMb }),
+        ...(options.starter && { starter: options.starter }),
+      });
       if (stopped) return void (await sandbox.stop());
       before = loaded.get(folder); // read once the new one has loaded: what serves until now
       sandbox.onExit((reason) => crashed(folder, sandbox, reason));

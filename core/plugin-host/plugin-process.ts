@@ -8,11 +8,11 @@ import { z } from 'zod';
 import type { Logger } from '../../shared/mechanism';
 import { forkStarter, type PluginChild, type ProcessStarter } from './process-starter';
 
-export interface PluginProcessOptions {
-  /** Names the plugin in log lines ('delivery manager plugin "x"'). */
-  readonly label: string;
-  /** The sandbox script of its kind, in ./sandbox/ ("delivery-manager.mjs"). */
-  readonly script: string;
+/** What a sandboxed plugin of any kind is started with. */
+export interface SandboxedPluginOptions {
+  /** Its manifest's name and displayName. */
+  readonly id: string;
+  readonly displayName: string;
   /** The plugin's folder (the only one of the user's it may read) and its entry module inside it. */
   readonly folder: string;
   readonly entry: string;
@@ -23,6 +23,13 @@ export interface PluginProcessOptions {
   readonly memoryMb?: number;
   /** Starts the process (default: a Node child by fork()). */
   readonly starter?: ProcessStarter;
+}
+
+export interface PluginProcessOptions extends SandboxedPluginOptions {
+  /** Names the plugin in log lines ('delivery manager plugin "x"'). */
+  readonly label: string;
+  /** The sandbox script of its kind, in ./sandbox/ ("delivery-manager.mjs"). */
+  readonly script: string;
 }
 
 /** The sandbox scripts: beside this module in the sources, in sandbox/ beside the bundle once built. */
@@ -58,6 +65,9 @@ export class PluginProcess<M> {
   #lastPong = Date.now();
   #pings = 0;
   #stopping = false;
+  /** Set once a newer version took over: whether the work it still holds is done. */
+  #retiring: (() => boolean) | undefined;
+  #drained: (() => void) | undefined;
   #loading: { resolve: (info: unknown) => void; reject: (error: Error) => void } | undefined;
   #exited: string | undefined;
   /** Set before the process is ended for a reason of ours (it stopped answering), so that its end says so. */
@@ -126,6 +136,26 @@ export class PluginProcess<M> {
   kill(why: string): void {
     this.#why ??= why;
     this.#child.kill();
+  }
+
+  /**
+   * A newer version took over: new work already goes to it, and this process ends once `idle()` holds
+   * (checked at each settled()), or after a minute.
+   */
+  async retire(idle: () => boolean): Promise<void> {
+    this.#retiring = idle;
+    if (!idle()) {
+      await new Promise<void>((resolve) => {
+        const cap = setTimeout(resolve, 60_000);
+        this.#drained = () => (clearTimeout(cap), resolve());
+      });
+    }
+    return this.stop();
+  }
+
+  /** Some of its work ended: a retiring process with none left ends. */
+  settled(): void {
+    if (this.#retiring?.()) this.#drained?.();
   }
 
   /** Ends the process and waits until it has. */

@@ -3,7 +3,8 @@
 // Settings' request carries a person's message to a real HTTP server, and removing the folder makes
 // the account inactive while the app goes on. A spying mechanism may use the network but reads
 // neither the settings file, nor the database, nor another plugin's folder; one that crashes is
-// started again and its account comes back. The plugins and the HTTP server are real.
+// started again and its account comes back. With it, the example delivery manager "last resort
+// first", which tries the configuration's last step first. The plugins and the HTTP server are real.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -212,5 +213,32 @@ describe('mechanism plugins dropped into the folder', () => {
     await nextEvent(core, 'mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'active'));
     expect((await core.call('contacts:list', {})).map((c) => c.name)).toEqual(['Jane Doe']);
     expect(['sending', 'waiting', 'failed']).toContain((await core.call('messages:list', { contactId: 'jane' })).find((m) => m.id === sent.id)!.state);
+  });
+});
+
+describe('the "last resort first" example delivery manager', () => {
+  it('tries the last step first, and the one before when it refuses', async () => {
+    h = startCore({
+      accounts: {
+        first: { plugin: 'webhook', url: `${hooks.base}/first` },
+        second: { plugin: 'webhook', url: `${hooks.base}/second` },
+        third: { plugin: 'webhook', url: `${hooks.base}/third/status/403` },
+      },
+      contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { first: 'jane-1', second: 'jane-2', third: 'jane-3' } }],
+      delivery: { managers: { 'last-resort-first': { configurations: { Normal: ['first', 'second', 'third'] } } } },
+    });
+    const core = h;
+    fs.cpSync(path.resolve('examples/plugins/webhook'), path.join(core.dir, 'mechanisms', 'webhook'), { recursive: true });
+    fs.cpSync(path.resolve('examples/plugins/last-resort-first'), path.join(core.dir, 'delivery-managers', 'last-resort-first'), { recursive: true });
+    await core.event('delivery:managersChanged', (list) => list.some((m) => m.id === 'last-resort-first' && m.name === 'Last resort first'));
+    await core.event('mechanisms:changed', (list) => ['first', 'second', 'third'].every((id) => list.some((m) => m.id === id && m.state === 'active')));
+
+    const sent = await core.call('messages:send', { contactId: 'jane', body: 'Last resort first', priority: 'normal', manager: 'last-resort-first' });
+    const ended = await finished(core, sent.id);
+    expect(ended).toMatchObject({ state: 'sent', manager: 'last-resort-first' });
+    // The third (last) was tried first and refused; the second took it; the first was never tried.
+    expect(hooks.posts.filter((p) => p.json.body === 'Last resort first').map((p) => p.url)).toEqual(['/third/status/403', '/second']);
+    const attempts = (await core.call('diagnostics:list', {})).find((d) => d.message.id === sent.id)!.attempts;
+    expect(attempts.filter((a) => a.outcome !== 'skipped').map((a) => a.mechanism)).toEqual(['third', 'second']);
   });
 });

@@ -6,9 +6,7 @@
 // to the built-in manager at once.
 import { randomUUID } from 'node:crypto';
 import type { AttemptResult, DeliveryJob, DeliveryManagerPlugin, DeliveryResult, DeliveryStep } from '../../../shared/delivery';
-import type { Logger } from '../../../shared/mechanism';
-import { PluginProcess } from '../../plugin-host/plugin-process';
-import type { ProcessStarter } from '../../plugin-host/process-starter';
+import { PluginProcess, type SandboxedPluginOptions } from '../../plugin-host/plugin-process';
 import { fromSandbox, snapshotOf, type FromSandbox, type ToSandbox } from './protocol';
 
 /** Why a sandboxed manager gave up a job; the delivery service falls back when it sees one. */
@@ -16,19 +14,8 @@ export class ManagerStoppedError extends Error {
   override readonly name = 'ManagerStoppedError';
 }
 
-export interface SandboxOptions {
-  readonly id: string;
-  readonly displayName: string;
-  /** The plugin's folder (the only one it may read) and its entry module inside it. */
-  readonly folder: string;
-  readonly entry: string;
-  readonly log: Logger;
-  /** How long the plugin may go without answering a ping, or leave a job idle (default 10 s). */
-  readonly deadlineMs?: number;
-  /** Its heap limit (default 128 MB). */
-  readonly memoryMb?: number;
-  readonly starter?: ProcessStarter;
-}
+/** Its deadline (default 10 s) is also how long it may leave a job idle. */
+export type SandboxOptions = SandboxedPluginOptions;
 
 interface Pending {
   readonly job: DeliveryJob;
@@ -46,8 +33,6 @@ export class SandboxedDeliveryManager {
   readonly #process: PluginProcess<FromSandbox>;
   readonly #jobs = new Map<string, Pending>();
   readonly #exitListeners: ((reason: string) => void)[] = [];
-  #retiring = false;
-  #drained: (() => void) | undefined;
 
   private constructor(options: SandboxOptions) {
     this.#o = options;
@@ -87,14 +72,8 @@ export class SandboxedDeliveryManager {
    * A newer version took over: this one finishes the messages it holds (within a minute), then ends.
    * New messages already go to the newer one.
    */
-  async retire(): Promise<void> {
-    this.#retiring = true;
-    if (this.#jobs.size === 0) return this.stop();
-    await new Promise<void>((resolve) => {
-      const cap = setTimeout(resolve, 60_000);
-      this.#drained = () => (clearTimeout(cap), resolve());
-    });
-    return this.stop();
+  retire(): Promise<void> {
+    return this.#process.retire(() => this.#jobs.size === 0);
   }
 
   /** Ends the process; its jobs fail over to the built-in manager. */
@@ -132,7 +111,7 @@ export class SandboxedDeliveryManager {
     clearTimeout(pending.idle);
     if (outcome instanceof Error) pending.reject(outcome);
     else pending.resolve(outcome);
-    if (this.#retiring && this.#jobs.size === 0) this.#drained?.();
+    this.#process.settled();
   }
 
   /** The configuration's own step for what the plugin sent: it may choose among the steps, never make one up. */

@@ -5,25 +5,13 @@
 // channel (validate, start, stop, send) has a deadline, what comes back is validated, and when the
 // process ends (a crash, the watchdog, its folder removed) its accounts become inactive with the reason.
 import { randomUUID } from 'node:crypto';
-import type { Logger, Mechanism, MechanismContext, MechanismPlugin, SendOutcome } from '../../../shared/mechanism';
-import { PluginProcess } from '../../plugin-host/plugin-process';
-import type { ProcessStarter } from '../../plugin-host/process-starter';
+import type { Mechanism, MechanismContext, MechanismPlugin, SendOutcome } from '../../../shared/mechanism';
+import { PluginProcess, type SandboxedPluginOptions } from '../../plugin-host/plugin-process';
 import { accountProblems, fromMechanismSandbox, mechanismInfo, sendOutcome, type FromMechanismSandbox, type MechanismInfo, type ToMechanismSandbox } from './protocol';
 
-export interface MechanismSandboxOptions {
-  readonly id: string;
-  readonly displayName: string;
-  /** The plugin's folder (the only one it may read) and its entry module inside it. */
-  readonly folder: string;
-  readonly entry: string;
-  readonly log: Logger;
-  /** How long the plugin may go without answering a ping, or take to load (default 10 s). */
-  readonly deadlineMs?: number;
+export interface MechanismSandboxOptions extends SandboxedPluginOptions {
   /** How long a call (start, stop, send, validate) may take before it has failed (default 30 s). */
   readonly callMs?: number;
-  /** Its heap limit (default 128 MB). */
-  readonly memoryMb?: number;
-  readonly starter?: ProcessStarter;
 }
 
 type Call = ToMechanismSandbox extends infer T ? (T extends { t: 'call' } ? Omit<T, 't' | 'call'> : never) : never;
@@ -43,7 +31,6 @@ export class SandboxedMechanismPlugin {
   readonly #exitListeners: ((reason: string) => void)[] = [];
   #info: MechanismInfo | undefined;
   #nextCall = 0;
-  #drained: (() => void) | undefined;
 
   private constructor(options: MechanismSandboxOptions) {
     this.#o = options;
@@ -106,21 +93,11 @@ export class SandboxedMechanismPlugin {
   async retire(): Promise<void> {
     // Its accounts are being moved to the newer version: their stop calls come after this turn.
     await new Promise((resolve) => setImmediate(resolve));
-    if (!this.#idle()) {
-      await new Promise<void>((resolve) => {
-        const cap = setTimeout(resolve, 60_000);
-        this.#drained = () => (clearTimeout(cap), resolve());
-      });
-    }
-    return this.stop();
+    return this.#process.retire(() => this.#calls.size === 0 && this.#instances.size === 0);
   }
 
   stop(): Promise<void> {
     return this.#process.stop();
-  }
-
-  #idle(): boolean {
-    return this.#calls.size === 0 && this.#instances.size === 0;
   }
 
   #mechanism(context: MechanismContext): Mechanism {
@@ -137,7 +114,7 @@ export class SandboxedMechanismPlugin {
         });
       },
       stop: async () => {
-        if (!this.#instances.delete(instance) || !this.#process.running) return this.#checkDrained();
+        if (!this.#instances.delete(instance) || !this.#process.running) return this.#process.settled();
         await this.#call({ method: 'stop', instance }).catch(() => undefined);
       },
       send: async (address, message): Promise<SendOutcome> => {
@@ -167,11 +144,7 @@ export class SandboxedMechanismPlugin {
     clearTimeout(pending.timer);
     if (outcome instanceof Error) pending.reject(outcome);
     else pending.resolve(outcome.value);
-    this.#checkDrained();
-  }
-
-  #checkDrained(): void {
-    if (this.#idle()) this.#drained?.();
+    this.#process.settled();
   }
 
   #receive(message: FromMechanismSandbox): void {
