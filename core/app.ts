@@ -164,6 +164,7 @@ export function createCore(options: CoreOptions): Core {
   managers.onChange(() => events.emit('delivery:managersChanged', managers.views()));
   registry.onChange(() => events.emit('mechanisms:changed', registry.views()));
   kinds.onChange(() => events.emit('accounts:kindsChanged', kinds.views()));
+  const pluginViews = () => [...userPlugins.views(), ...userMechanisms.views()];
   const sandbox: PluginFolderOptions = { ...options.pluginSandbox, ...(options.processStarter && { starter: options.processStarter }) };
   const userPlugins = deliveryManagerFolder(
     options.userPluginDir ?? path.join(options.dataDir, 'delivery-managers'),
@@ -181,6 +182,7 @@ export function createCore(options: CoreOptions): Core {
     setProblem,
     sandbox,
   );
+  for (const folder of [userPlugins, userMechanisms]) folder.onChange(() => events.emit('plugins:changed', pluginViews()));
 
   // Until each part lands: a request the core cannot answer yet says so (replaced, not kept).
   const notYet = (what: string) => () => {
@@ -219,6 +221,11 @@ export function createCore(options: CoreOptions): Core {
     'accounts:save': ({ id, kind, values }) => accounts.save(id, kind, values),
     'accounts:remove': ({ id }) => accounts.remove(id),
     'delivery:managers': () => managers.views(),
+    'plugins:list': () => pluginViews(),
+    'plugins:retry': async ({ kind, folder }) => {
+      await (kind === 'mechanism' ? userMechanisms : userPlugins).retry(folder);
+      return pluginViews();
+    },
     'delivery:prompts': () => delivery.prompts(),
     'delivery:answer': ({ promptId, send }) => (delivery.answer(promptId, send), null),
     'diagnostics:list': ({ limit }) => recentDeliveries(store, book.directory, limit),

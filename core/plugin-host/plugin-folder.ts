@@ -5,11 +5,14 @@
 // is stopped. A plugin that fails to load is reported and skipped; one that crashes is restarted with
 // back-off, and turned off after 3 crashes in 5 minutes (saving it again tries again). What loading,
 // serving and removing mean for a kind is its adapter's.
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../shared/mechanism';
 import { PLUGIN_API_VERSION, pluginManifest, type PluginKind, type PluginManifest } from '../../shared/plugin-manifest';
 import { describeIssues } from '../../shared/settings';
+import type { UserPluginView } from '../../shared/views';
+import { NotFoundError } from '../ipc/handlers';
 import { privateFolder } from '../storage/private-files';
 import type { SandboxedPluginOptions } from './plugin-process';
 import type { ProcessStarter } from './process-starter';
@@ -21,6 +24,11 @@ export interface UserPluginFolder {
   /** Loads what is in the folder now and follows its changes. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Each plugin folder found, with its state. */
+  views(): UserPluginView[];
+  /** Loads one plugin again now, one turned off included ("Try again"). */
+  retry(folder: string): Promise<void>;
+  onChange(listener: () => void): () => void;
 }
 
 export interface PluginFolderOptions {
@@ -77,11 +85,29 @@ export function userPluginFolder<S extends SandboxedPlugin>(
   const timers = new Map<string, NodeJS.Timeout>(); // folder → its pending reload or restart
   /** Reloads of one folder run one after the other: a second change waits for the first load. */
   const queues = new Map<string, Promise<void>>();
+  const shown = new Map<string, UserPluginView>(); // folder → its state, for Settings
+  const changes = new EventEmitter();
   let watcher: fs.FSWatcher | undefined;
   let stopped = false;
   const { what } = adapter;
 
-  const key = (folder: string) => `plugin:${adapter.kind}:${folder}`;
+  /** Says how a folder's plugin is, in Settings and (when it is not running) in the window's problems. */
+  function report(folder: string, state: UserPluginView['state'] | undefined, text?: string, manifest?: PluginManifest): void {
+    problem(`plugin:${adapter.kind}:${folder}`, state === 'running' ? undefined : text);
+    const known = manifest ?? shown.get(folder);
+    if (state === undefined) shown.delete(folder);
+    else {
+      shown.set(folder, {
+        kind: adapter.kind,
+        folder,
+        ...(known?.name !== undefined && { name: known.name }),
+        ...(known?.displayName !== undefined && { displayName: known.displayName }),
+        state,
+        ...(text !== undefined && state !== 'running' && { problem: text }),
+      });
+    }
+    changes.emit('change');
+  }
 
   /** Loads (or reloads) one folder: the new version replaces the old only once it has loaded. */
   async function load(folder: string): Promise<void> {
@@ -117,11 +143,14 @@ export function userPluginFolder<S extends SandboxedPlugin>(
       sandbox.onExit((reason) => crashed(folder, sandbox, reason));
       loaded.set(folder, { name: manifest.name, sandbox });
       adapter.install(manifest, sandbox, before); // replaces the old version with no gap
-      problem(key(folder), undefined);
+      report(folder, 'running', undefined, manifest);
       log.info(`${what} plugin "${manifest.name}" loaded from ${where}`);
     } catch (error) {
-      problem(key(folder), `The ${what} plugin in ${where} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
-      return; // the old version, if any, goes on serving
+      const text = `The ${what} plugin in ${where} could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+      // The old version, if any, goes on serving: Settings still shows it running, the window the problem.
+      if (loaded.has(folder)) problem(`plugin:${adapter.kind}:${folder}`, text);
+      else report(folder, 'not-loaded', text);
+      return;
     }
     if (before) void before.sandbox.retire();
   }
@@ -131,7 +160,7 @@ export function userPluginFolder<S extends SandboxedPlugin>(
     const before = loaded.get(folder);
     loaded.delete(folder);
     crashes.delete(folder);
-    problem(key(folder), undefined);
+    report(folder, undefined);
     if (!before) return;
     adapter.uninstall(before.name, before.sandbox, `its plugin was removed from ${path.join(directory, folder)}`);
     await before.sandbox.stop();
@@ -149,10 +178,10 @@ export function userPluginFolder<S extends SandboxedPlugin>(
       loaded.delete(folder);
       const off = `The ${what} plugin in ${where} was turned off: it stopped ${recent.length} times in 5 minutes (the last time: ${reason}).`;
       adapter.uninstall(serving.name, sandbox, off);
-      problem(key(folder), `${off} ${adapter.turnedOff} Save the plugin again to try it again.`);
+      report(folder, 'turned-off', `${off} ${adapter.turnedOff} Save the plugin again, or try it again from Settings.`);
       return;
     }
-    problem(key(folder), `The ${what} plugin in ${where} stopped (${reason}); it is being started again.`);
+    report(folder, 'restarting', `The ${what} plugin in ${where} stopped (${reason}); it is being started again.`);
     schedule(folder, (options.restartMs ?? 1_000) * 2 ** (recent.length - 1));
   }
 
@@ -198,6 +227,17 @@ export function userPluginFolder<S extends SandboxedPlugin>(
       for (const timer of timers.values()) clearTimeout(timer);
       await Promise.all([...loaded.values()].map((l) => l.sandbox.stop()));
       loaded.clear();
+    },
+    views: () => [...shown.values()].sort((a, b) => a.folder.localeCompare(b.folder)),
+    async retry(folder) {
+      if (!folders().includes(folder)) throw new NotFoundError(`There is no plugin folder "${folder}" in ${directory}.`);
+      crashes.delete(folder);
+      clearTimeout(timers.get(folder));
+      await enqueue(folder);
+    },
+    onChange(listener) {
+      changes.on('change', listener);
+      return () => changes.off('change', listener);
     },
   };
 }

@@ -68,6 +68,7 @@ describe('mechanism plugins dropped into the folder', () => {
       ],
     });
     expect((await core.call('accounts:kinds', {})).map((k) => k.kind)).toContain('webhook');
+    expect(await core.call('plugins:list', {})).toEqual([{ kind: 'mechanism', folder: 'webhook', name: 'webhook', displayName: 'Webhook', state: 'running' }]);
 
     // The plugin's own check runs in its process, and its words reach the form.
     await expect(core.call('accounts:save', { id: 'hook', kind: 'webhook', values: { url: 'ftp://example.org/' } })).rejects.toThrow(
@@ -95,6 +96,7 @@ describe('mechanism plugins dropped into the folder', () => {
     const views = await core.event('mechanisms:changed', (list) => list.some((m) => m.id === 'hook' && m.state === 'inactive'));
     expect(views.find((m) => m.id === 'hook')!.reason).toMatch(/its plugin was removed from .*mechanisms.webhook/);
     expect((await core.call('accounts:kinds', {})).map((k) => k.kind)).not.toContain('webhook');
+    expect(await core.call('plugins:list', {})).toEqual([]);
     expect((await core.call('contacts:list', {})).map((c) => c.name)).toEqual(['Jane Doe']);
   });
 
