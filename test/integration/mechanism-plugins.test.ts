@@ -188,6 +188,15 @@ describe('mechanism plugins dropped into the folder', () => {
     expect(core.logs.filter((l) => l.includes(' sent to version'))).toEqual([expect.stringContaining('version 1 sent to version 1'), expect.stringContaining('version 2 sent to version 2')]);
   });
 
+  it('one whose account fields cannot be used is not loaded, saying why, and Settings lists it so', async () => {
+    const core = world();
+    const folder = writePlugin(core, 'odd', `accountFields: [{ key: 'pin', label: 'PIN', kind: 'password', required: true }], create: () => ({})`);
+    const state = await core.event('app:changed', (s) => s.problems.some((p) => p.includes(folder)));
+    expect(state.problems.find((p) => p.includes(folder))).toMatch(/^The mechanism plugin in .* could not be loaded: what it says of itself cannot be used: accountFields\.0\.kind: /);
+    expect(await core.call('plugins:list', {})).toEqual([{ kind: 'mechanism', folder: 'odd', state: 'not-loaded', problem: expect.stringContaining('could not be loaded') }]);
+    expect((await core.call('accounts:kinds', {})).map((k) => k.kind)).not.toContain('odd');
+  });
+
   it('one that crashes is started again, and its account comes back', async () => {
     const core = world();
     const folder = path.join(core.dir, 'mechanisms', 'crashy');

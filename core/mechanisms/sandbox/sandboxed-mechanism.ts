@@ -6,6 +6,7 @@
 // process ends (a crash, the watchdog, its folder removed) its accounts become inactive with the reason.
 import { randomUUID } from 'node:crypto';
 import type { Mechanism, MechanismContext, MechanismPlugin, SendOutcome } from '../../../shared/mechanism';
+import { describeIssues } from '../../../shared/settings';
 import { PluginProcess, type SandboxedPluginOptions } from '../../plugin-host/plugin-process';
 import { accountProblems, fromMechanismSandbox, mechanismInfo, sendOutcome, type FromMechanismSandbox, type MechanismInfo, type ToMechanismSandbox } from './protocol';
 
@@ -43,7 +44,7 @@ export class SandboxedMechanismPlugin {
     const sandbox = new SandboxedMechanismPlugin(options);
     try {
       const said = mechanismInfo.safeParse(await sandbox.#process.load());
-      if (!said.success) throw new Error(`what it says of itself is not usable: ${said.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!said.success) throw new Error(`what it says of itself cannot be used: ${describeIssues(said.error)}`);
       sandbox.#info = said.data;
     } catch (error) {
       await sandbox.stop();
