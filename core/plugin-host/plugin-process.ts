@@ -202,6 +202,7 @@ export class PluginProcess<M> {
     this.#exited ??= reason;
     this.#loading?.reject(new Error(this.#why ?? 'its process ended while loading'));
     this.#loading = undefined;
+    this.#drained?.(); // a retiring process that ended on its own holds nothing more
     for (const listener of this.#endListeners) listener(this.#exited, this.#stopping);
   }
 }
