@@ -15,19 +15,21 @@ import { People } from './contacts/people';
 import { LinkSuggestions } from './contacts/suggestions';
 import { StrangerFloodGate, StrangerInbox, StrangerStore } from './contacts/strangers';
 import { DeliveryManagerStore } from './delivery/managers';
-import { userPluginFolder, type PluginFolderOptions } from './delivery/plugin-folder';
+import { deliveryManagerFolder, type PluginFolderOptions } from './delivery/plugin-folder';
 import { routePreview } from './delivery/route-preview';
 import { DeliveryService } from './delivery/service';
 import { deliverySettingsProblems, deliverySettingsView, type DeliveryFormContext } from './delivery/settings-form';
 import { recentDeliveries } from './diagnostics';
 import { CoreEvents } from './events';
 import { InvalidInputError, NotFoundError, type Handlers } from './ipc/handlers';
+import { mechanismFolder } from './mechanisms/plugin-folder';
 import { MechanismRegistry } from './mechanisms/registry';
 import { Inbox } from './messages/inbox';
 import { ReadMarkers } from './messages/read-markers';
 import { MessageStore } from './messages/store';
 import { ConversationSummaries } from './messages/summaries';
 import { PresenceChanges } from './presence/changes';
+import type { ProcessStarter } from './plugin-host/process-starter';
 import { PresenceService } from './presence/service';
 import { dismissedNotices } from './settings/dismissed';
 import { SettingsRepository } from './settings/repository';
@@ -37,7 +39,7 @@ import { openDatabase } from './storage/database';
 
 export interface CoreOptions {
   readonly settings: SettingsBackend;
-  /** Where the message database (and the user's delivery-manager plugins) live. */
+  /** Where the message database (and the user's delivery-manager and mechanism plugins) live. */
   readonly dataDir: string;
   readonly mechanisms: readonly MechanismPlugin[];
   readonly deliveryManagers: readonly DeliveryManagerPlugin[];
@@ -46,8 +48,15 @@ export interface CoreOptions {
   readonly notify?: (failure: DeliveryFailure) => void;
   /** The folder power users drop delivery-manager plugins into; default <dataDir>/delivery-managers. */
   readonly userPluginDir?: string;
+  /** The folder power users drop mechanism plugins into; default <dataDir>/mechanisms. */
+  readonly userMechanismDir?: string;
   /** How the sandboxes of those plugins are watched (tests shorten the deadlines). */
   readonly pluginSandbox?: PluginFolderOptions;
+  /**
+   * Starts the sandboxes' processes. Default: Node children (fork), right for the browser host; the
+   * Electron shell gives a utilityProcess starter, since a packaged Electron cannot run as Node.
+   */
+  readonly processStarter?: ProcessStarter;
   /** How long deliveries wait for mechanisms still connecting (tests shorten it). */
   readonly settleMs?: number;
   /** The OS keychain, where the host has one (Electron's safeStorage); secrets are sealed with it. */
@@ -221,14 +230,26 @@ export function createCore(options: CoreOptions): Core {
     installed: managers.views(),
     accounts: Object.keys(settings.current.accounts).map((id) => ({ id, kindName: kindNameOf(id)! })),
   });
-  const userPlugins = userPluginFolder(
+  kinds.onChange(() => events.emit('accounts:kindsChanged', kinds.views()));
+  const pluginViews = () => [...userPlugins.views(), ...userMechanisms.views()];
+  const sandbox: PluginFolderOptions = { ...options.pluginSandbox, ...(options.processStarter && { starter: options.processStarter }) };
+  const userPlugins = deliveryManagerFolder(
     options.userPluginDir ?? path.join(options.dataDir, 'delivery-managers'),
     managers,
     options.deliveryManagers.map((m) => m.id),
     log,
     setProblem,
-    options.pluginSandbox,
+    sandbox,
   );
+  const userMechanisms = mechanismFolder(
+    options.userMechanismDir ?? path.join(options.dataDir, 'mechanisms'),
+    kinds,
+    (kind) => accounts.restartKind(kind),
+    log,
+    setProblem,
+    sandbox,
+  );
+  for (const folder of [userPlugins, userMechanisms]) folder.onChange(() => events.emit('plugins:changed', pluginViews()));
 
   const handlers: Handlers = {
     'contacts:details': ({ contactId }) => people.details(contactId),
@@ -294,6 +315,11 @@ export function createCore(options: CoreOptions): Core {
     'accounts:save': ({ id, kind, values }) => accounts.save(id, kind, values),
     'accounts:remove': ({ id }) => accounts.remove(id),
     'delivery:managers': () => managers.views(),
+    'plugins:list': () => pluginViews(),
+    'plugins:retry': async ({ kind, folder }) => {
+      await (kind === 'mechanism' ? userMechanisms : userPlugins).retry(folder);
+      return pluginViews();
+    },
     'delivery:prompts': () => delivery.prompts(),
     'delivery:answer': ({ promptId, send }) => (delivery.answer(promptId, send), null),
     'diagnostics:list': ({ limit }) => recentDeliveries(store, book.directory, limit),
@@ -312,6 +338,7 @@ export function createCore(options: CoreOptions): Core {
     start() {
       accounts.startAll();
       userPlugins.start().catch((error: unknown) => log.error(`delivery manager plugins: ${String(error)}`));
+      userMechanisms.start().catch((error: unknown) => log.error(`mechanism plugins: ${String(error)}`));
       delivery.resume();
     },
     async stop() {
@@ -320,6 +347,7 @@ export function createCore(options: CoreOptions): Core {
       await delivery.stop();
       await userPlugins.stop();
       await registry.stopAll();
+      await userMechanisms.stop();
       presenceChanges.flush();
       newPeople.flush();
       summaries.flush();

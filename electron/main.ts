@@ -10,6 +10,7 @@ import { consoleLogger } from '../core/logger';
 import { appScheme, appSchemePrivileges, serveAppRequest } from './app-protocol';
 import { wireIpc } from './ipc';
 import { keychain } from './secrets';
+import { utilityProcessStarter } from './plugin-process';
 import { electronSettingsBackend } from './settings';
 import { createTray, notifyFailure, withdrawFailure } from './tray';
 import { bringToFront, createMainWindow, lockDownContents, lockDownSession } from './window';
@@ -50,6 +51,8 @@ function start(): void {
       deliveryManagers: builtinDeliveryManagers(),
       log,
       secrets: keychain(),
+      // The plugins' sandboxes: a packaged build cannot fork itself as Node.
+      processStarter: utilityProcessStarter,
       notify: (failure) =>
         notifyFailure(shown, failure, () => core.events.emit('conversation:focus', { contactId: failure.contactId })),
     });

@@ -12,6 +12,6 @@ await Promise.all([
   esbuild({ ...node, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
   esbuild({ ...node, entryPoints: ['host/main.ts'], outfile: 'dist/host/main.js', format: 'esm', packages: 'external' }),
 ]);
-// The sandbox a user's delivery-manager plugin runs in is started as a file, found beside the bundle.
-for (const dir of ['dist/electron', 'dist/host']) fs.copyFileSync('core/delivery/sandbox/delivery-manager-sandbox.mjs', `${dir}/delivery-manager-sandbox.mjs`);
+// The sandboxes users' plugins run in are started as files, found in sandbox/ beside the bundle.
+for (const dir of ['dist/electron', 'dist/host']) fs.cpSync('core/plugin-host/sandbox', `${dir}/sandbox`, { recursive: true });
 console.log('built dist/renderer, dist/electron (main, preload) and dist/host');

@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { NEW_PEOPLE_SHOWN, priorities } from './domain';
 import { deliverySettings } from './settings';
-import type { AccountView, ConversationSummary, DeliverySettingsView, LinkSuggestion, PersonView, RoutePreview } from './views';
+import type { AccountView, ConversationSummary, DeliverySettingsView, LinkSuggestion, PersonView, RoutePreview, UserPluginView } from './views';
+import { pluginKinds } from './plugin-manifest';
 import type {
   AccountKindView,
   AppState,
@@ -126,6 +127,10 @@ export const requests = {
   'delivery:preview': request<RoutePreview>()(
     z.strictObject({ contactId, priority: z.enum(priorities).default('normal'), expiring: z.boolean().default(false), manager: z.string().min(1).max(100).optional() }),
   ),
+  /** The plugins in the user's plugin folders (delivery managers and mechanisms), each with its state. */
+  'plugins:list': request<UserPluginView[]>()(z.strictObject({})),
+  /** Loads a plugin again now ("Try again"), one turned off after crashing included. */
+  'plugins:retry': request<UserPluginView[]>()(z.strictObject({ kind: z.enum(pluginKinds), folder: z.string().min(1).max(200) })),
   'delivery:prompts': request<DeliveryPrompt[]>()(z.strictObject({})),
   'delivery:answer': request<null>()(z.strictObject({ promptId: id, send: z.boolean() })),
   'diagnostics:list': request<DiagnosticsEntry[]>()(z.strictObject({ limit: z.number().int().positive().max(500).default(50) })),
@@ -146,6 +151,8 @@ export const events = {
   'conversations:changed': event<ConversationSummary[]>(),
   /** An account's state, settings or enabled flag changed: the whole list (there are a handful). */
   'accounts:changed': event<AccountView[]>(),
+  /** A kind of account came or went (a mechanism plugin dropped into its folder, or removed): the kinds now. */
+  'accounts:kindsChanged': event<AccountKindView[]>(),
   'messages:changed': event<MessageView>(),
   'delivery:failed': event<DeliveryFailure>(),
   /** A failure told earlier was proved wrong by later evidence: the window and the notification take it back. */
@@ -158,6 +165,8 @@ export const events = {
   'delivery:prompted': event<DeliveryPrompt>(),
   'delivery:answered': event<{ promptId: string }>(),
   'delivery:managersChanged': event<DeliveryManagerView[]>(),
+  /** A user's plugin was loaded, failed, crashed, was turned off or removed: all of them now. */
+  'plugins:changed': event<UserPluginView[]>(),
   'strangers:changed': event<NewPeopleView>(),
   'conversation:focus': event<FocusRequest>(),
 } as const;

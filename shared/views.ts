@@ -105,3 +105,20 @@ export interface RoutePreview {
   /** The configuration's steps in order, then the person's other mechanisms, each with its verdict. */
   readonly steps: readonly RouteStep[];
 }
+
+/** A plugin found in one of the user's plugin folders, for Settings: whether it serves, and why not. */
+export interface UserPluginView {
+  readonly kind: 'delivery-manager' | 'mechanism';
+  /** Its folder's name in <settings folder>/delivery-managers/ or mechanisms/: what plugins:retry names. */
+  readonly folder: string;
+  /** From its manifest, once one could be read. */
+  readonly name?: string;
+  readonly displayName?: string;
+  /**
+   * running: it serves; restarting: its process ended and it is being started again;
+   * turned-off: it stopped too often (a "try again" button: plugins:retry); not-loaded: it could not be loaded.
+   */
+  readonly state: 'running' | 'restarting' | 'turned-off' | 'not-loaded';
+  /** Why it is not running, in words. */
+  readonly problem?: string;
+}

@@ -153,6 +153,19 @@ export class AccountService {
     return registry.views();
   }
 
+  /**
+   * A kind was installed, or a newer version of it: its accounts are started again on it. One whose
+   * start fails says so and costs only itself.
+   */
+  async restartKind(kind: string): Promise<void> {
+    const { settings, registry } = this.#o;
+    for (const [id, raw] of Object.entries(settings.current.accounts)) {
+      if (accountPlugin(id, raw).plugin !== kind) continue;
+      await registry.remove(id);
+      this.#start(id, raw);
+    }
+  }
+
   async remove(id: MechanismId): Promise<MechanismView[]> {
     const { settings, registry, kinds } = this.#o;
     if (!Object.hasOwn(settings.current.accounts, id)) throw new NotFoundError(`There is no account "${id}".`);

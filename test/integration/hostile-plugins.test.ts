@@ -187,6 +187,12 @@ describe('hostile delivery-manager plugins', () => {
     const state = await core.event('app:changed', (s) => s.problems.some((p) => p.includes('was turned off')));
     expect(state.problems.find((p) => p.includes('crashy'))).toMatch(/was turned off: it stopped 3 times in 5 minutes \(the last time: its process exited \(code 3\)\).*Save the plugin again/);
     expect((await core.call('delivery:managers', {})).map((m) => m.id)).not.toContain('crashy');
+    // Settings lists it as turned off, and "Try again" loads it again at once.
+    expect((await core.call('plugins:list', {})).find((p) => p.folder === 'crashy')).toMatchObject({ kind: 'delivery-manager', name: 'crashy', state: 'turned-off' });
+    const views = await core.call('plugins:retry', { kind: 'delivery-manager', folder: 'crashy' });
+    expect(views.find((p) => p.folder === 'crashy')).toEqual({ kind: 'delivery-manager', folder: 'crashy', name: 'crashy', displayName: 'Plugin crashy', state: 'running' });
+    expect((await core.call('delivery:managers', {})).map((m) => m.id)).toContain('crashy');
+    await expect(core.call('plugins:retry', { kind: 'delivery-manager', folder: 'nope' })).rejects.toThrow(/There is no plugin folder "nope"/);
   });
 
   it('edited while messages are being sent through it: none lost, none failed', async () => {

@@ -1,6 +1,7 @@
 // The messages between the core and a sandboxed delivery-manager plugin's process
-// (delivery-manager-sandbox.mjs). What the process sends is untrusted: every message is validated
-// here before the core acts on it, and anything else is dropped.
+// (core/plugin-host/sandbox/delivery-manager.mjs), beside those every sandbox speaks (the load, the
+// watchdog's pings, log lines: core/plugin-host/plugin-process.ts). What the process sends is untrusted:
+// every message is validated here before the core acts on it, and anything else is dropped.
 import { z } from 'zod';
 import type { DeliveryConfiguration, DeliveryJob, DeliveryStep } from '../../../shared/delivery';
 import type { PresenceShow } from '../../../shared/domain';
@@ -13,8 +14,6 @@ export interface JobSnapshot {
 }
 
 export type ToSandbox =
-  | { readonly t: 'load'; readonly entry: string }
-  | { readonly t: 'ping'; readonly n: number }
   | { readonly t: 'deliver'; readonly job: string; readonly request: { readonly message: DeliveryJob['message']; readonly configuration: DeliveryConfiguration; readonly snapshot: JobSnapshot } }
   | { readonly t: 'answer'; readonly job: string; readonly call: number; readonly value: unknown; readonly snapshot: JobSnapshot };
 
@@ -22,12 +21,8 @@ const text = z.string().max(2_000);
 const job = z.string().max(100);
 
 export const fromSandbox = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('pong'), n: z.number() }),
-  z.object({ t: z.literal('loaded') }),
-  z.object({ t: z.literal('load-failed'), error: text }),
   z.object({ t: z.literal('call'), job, call: z.number().int(), method: z.enum(['attempt', 'ask']), arg: z.unknown() }),
   z.object({ t: z.literal('skip'), job, step: z.unknown(), why: text }),
-  z.object({ t: z.literal('log'), level: z.enum(['info', 'warn', 'error']), text }),
   z.object({
     t: z.literal('done'),
     job,

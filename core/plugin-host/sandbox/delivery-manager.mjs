@@ -1,13 +1,13 @@
-// The process a user's delivery-manager plugin runs in, away from the core (see sandboxed-manager.ts,
-// which starts it under Node's permission model: it may read its own folder and this file, nothing
-// else, and may not start processes or threads). Plain JavaScript, copied beside the bundles, since
-// it is started as a file. It speaks the messages of protocol.ts over the IPC channel: the core sends
-// a job, the plugin's deliver() runs here against a stand-in job whose policy, presence and receipts
-// come from snapshots the core sends with the job and with every answer.
+// The process a user's delivery-manager plugin runs in, away from the core (see
+// core/delivery/sandbox/sandboxed-manager.ts, which starts it through plugin-process.ts under Node's
+// permission model: it may read its own folder and the sandbox's scripts, nothing else, and may not
+// start processes or threads). It speaks the messages of core/delivery/sandbox/protocol.ts: the core
+// sends a job, the plugin's deliver() runs here against a stand-in job whose policy, presence and
+// receipts come from snapshots the core sends with the job and with every answer.
 import net from 'node:net';
 import tls from 'node:tls';
 import dgram from 'node:dgram';
-import { pathToFileURL } from 'node:url';
+import { errorText, loadEntry, logger, send, serve, text } from './channel.mjs';
 
 // A delivery manager decides; it does not talk to the network. The permission model of Node 20 and
 // 22 does not cover sockets, so every way to open one is closed here, before the plugin loads (http,
@@ -23,16 +23,6 @@ dgram.Socket.prototype.bind = refuse('use UDP');
 dgram.Socket.prototype.send = refuse('use UDP');
 for (const name of ['fetch', 'WebSocket', 'EventSource']) delete globalThis[name];
 
-const MAX_TEXT = 2_000;
-const text = (value) => String(value).slice(0, MAX_TEXT);
-const send = (message) => {
-  try {
-    process.send(message);
-  } catch {
-    process.exit(1); // the core has gone: nothing here has any use
-  }
-};
-
 let plugin;
 const jobs = new Map(); // job id → { snapshot, calls: Map<call id, resolve> }
 let nextCall = 0;
@@ -46,7 +36,6 @@ function standInJob(id, request) {
       job.calls.set(n, resolve);
       send({ t: 'call', job: id, call: n, method, arg });
     });
-  const log = (level) => (line) => send({ t: 'log', level, text: text(line) });
   return {
     message: request.message,
     configuration: request.configuration,
@@ -57,16 +46,8 @@ function standInJob(id, request) {
     attempt: (step) => call('attempt', step),
     ask: () => call('ask', null),
     skip: (step, why) => send({ t: 'skip', job: id, step, why: text(why) }),
-    log: { info: log('info'), warn: log('warn'), error: log('error') },
+    log: logger(),
   };
-}
-
-async function load(entry) {
-  const module = await import(pathToFileURL(entry).href);
-  if (typeof module.default !== 'function') throw new Error('the entry must export a factory function as default');
-  const made = module.default();
-  if (!made || typeof made.create !== 'function') throw new Error('the factory must return an object with create()');
-  plugin = made;
 }
 
 async function deliver(id, request) {
@@ -74,33 +55,27 @@ async function deliver(id, request) {
     const result = await plugin.create().deliver(standInJob(id, request));
     send({ t: 'done', job: id, result });
   } catch (error) {
-    send({ t: 'error', job: id, error: text(error instanceof Error ? error.message : error) });
+    send({ t: 'error', job: id, error: errorText(error) });
   } finally {
     jobs.delete(id);
   }
 }
 
-process.on('message', (message) => {
-  switch (message?.t) {
-    case 'ping':
-      return send({ t: 'pong', n: message.n });
-    case 'load':
-      return void load(message.entry).then(
-        () => send({ t: 'loaded' }),
-        (error) => send({ t: 'load-failed', error: text(error instanceof Error ? error.message : error) }),
-      );
-    case 'deliver':
-      return void deliver(message.job, message.request);
-    case 'answer': {
+serve(
+  async (entry) => {
+    const made = await loadEntry(entry);
+    if (!made || typeof made.create !== 'function') throw new Error('the factory must return an object with create()');
+    plugin = made;
+  },
+  {
+    deliver: (message) => void deliver(message.job, message.request),
+    answer(message) {
       const job = jobs.get(message.job);
       if (!job) return;
       job.snapshot = message.snapshot;
       const resolve = job.calls.get(message.call);
       job.calls.delete(message.call);
       resolve?.(message.value);
-      return;
-    }
-  }
-});
-// A plugin's stray rejection is its own failure, not the end of the process (nor of other jobs).
-process.on('unhandledRejection', (reason) => send({ t: 'log', level: 'error', text: text(`unhandled rejection: ${reason}`) }));
+    },
+  },
+);
