@@ -1,5 +1,6 @@
 // The settings screen, apart from the conversations: where mechanisms may be named. Its pages:
-// accounts, people, delivery (managers, configurations, rules and the route preview), appearance,
+// accounts, people, delivery (managers, configurations, rules and the route preview), your own
+// plugins, appearance,
 // and the diagnostics of recent deliveries. Escape (or the button) goes back to the conversations.
 import { useEffect, useRef } from 'react';
 import { AccountsPage } from './settings/AccountsPage';
@@ -7,6 +8,7 @@ import { AppearancePage } from './settings/AppearancePage';
 import { DeliveryPage } from './settings/DeliveryPage';
 import { DiagnosticsPage } from './settings/DiagnosticsPage';
 import { PeoplePage } from './settings/PeoplePage';
+import { PluginsPage } from './settings/PluginsPage';
 import { useStore } from './store';
 import type { SettingsPage } from './store/settings';
 
@@ -14,6 +16,7 @@ const pages: readonly { id: SettingsPage; label: string }[] = [
   { id: 'accounts', label: 'Accounts' },
   { id: 'people', label: 'People' },
   { id: 'delivery', label: 'Delivery' },
+  { id: 'plugins', label: 'Plugins' },
   { id: 'appearance', label: 'Appearance' },
   { id: 'diagnostics', label: 'Diagnostics' },
 ];
@@ -54,6 +57,7 @@ export function Settings() {
         {page === 'accounts' && <AccountsPage />}
         {page === 'people' && <PeoplePage />}
         {page === 'delivery' && <DeliveryPage />}
+        {page === 'plugins' && <PluginsPage />}
         {page === 'appearance' && <AppearancePage />}
         {page === 'diagnostics' && <DiagnosticsPage />}
       </div>

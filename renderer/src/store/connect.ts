@@ -17,6 +17,8 @@ export async function connectStore(): Promise<void> {
   api.contacts.onSuggestionsChanged((suggestions) => setState({ suggestions }));
   api.conversations.onChanged((changed) => setState((s) => ({ summaries: withSummaries(s.summaries, changed) })));
   api.accounts.onChanged((accounts) => setState({ accounts }));
+  api.accounts.onKindsChanged((accountKinds) => setState({ accountKinds }));
+  api.plugins.onChanged((plugins) => setState({ plugins }));
   api.app.onChanged((state) => setState({ problems: state.problems, keychainNotice: state.keychainNotice }));
   api.messages.onChanged((message) => {
     const before = getState().messages[message.contactId];
@@ -48,7 +50,7 @@ export async function connectStore(): Promise<void> {
   api.delivery.onManagersChanged((managers) => setState({ managers }));
   api.strangers.onChanged(({ people, total }) => setState({ strangers: people, strangersWaiting: total }));
   api.conversation.onFocus(({ contactId }) => void getState().select(contactId));
-  const [contacts, state, managers, prompts, strangers, summaries, accounts, suggestions, kinds] = await Promise.all([
+  const [contacts, state, managers, prompts, strangers, summaries, accounts, suggestions, kinds, plugins] = await Promise.all([
     api.contacts.list({}),
     api.app.state({}),
     api.delivery.managers({}),
@@ -58,6 +60,7 @@ export async function connectStore(): Promise<void> {
     api.accounts.list({}),
     api.contacts.suggestions({}),
     api.accounts.kinds({}),
+    api.plugins.list({}),
   ]);
   const newPeople = valueOf(strangers, setError);
   const list = valueOf(contacts, setError) ?? [];
@@ -74,6 +77,7 @@ export async function connectStore(): Promise<void> {
     accounts: accountList,
     suggestions: valueOf(suggestions, setError) ?? [],
     accountKinds: valueOf(kinds, setError) ?? [],
+    plugins: valueOf(plugins, setError) ?? [],
     // Nobody to talk to and no way to reach anyone: a newcomer. The welcome leads through the first account.
     ...(list.length === 0 && accountList.length === 0 && { welcome: 'kind' as const }),
   });

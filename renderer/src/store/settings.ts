@@ -2,12 +2,12 @@
 // (also what the first-run welcome watches), the kinds of account that can be added, and the
 // diagnostics of recent deliveries. This is the only part of the window that names protocols and accounts.
 import type { AccountKindView, DiagnosticsEntry } from '../../../shared/domain';
-import type { AccountView } from '../../../shared/views';
+import type { AccountView, UserPluginView } from '../../../shared/views';
 import { api } from '../api';
 import { valueOf } from './errors';
 import type { Slice } from './state';
 
-export type SettingsPage = 'accounts' | 'people' | 'delivery' | 'appearance' | 'diagnostics';
+export type SettingsPage = 'accounts' | 'people' | 'delivery' | 'plugins' | 'appearance' | 'diagnostics';
 
 export interface SettingsSlice {
   view: 'conversations' | 'settings';
@@ -15,6 +15,9 @@ export interface SettingsSlice {
   accounts: readonly AccountView[];
   diagnostics: DiagnosticsEntry[];
   accountKinds: AccountKindView[];
+  /** The power user's own plugins (delivery managers and mechanisms from the settings folder). */
+  plugins: readonly UserPluginView[];
+  retryPlugin(plugin: Pick<UserPluginView, 'kind' | 'folder'>): Promise<void>;
   openSettings(page?: SettingsPage): Promise<void>;
   closeSettings(): void;
   /** Saves an account; resolves with the reason when it was refused. */
@@ -37,6 +40,11 @@ export const settingsSlice: Slice<SettingsSlice> = (set, get) => {
     accounts: [],
     diagnostics: [],
     accountKinds: [],
+    plugins: [],
+    async retryPlugin({ kind, folder }) {
+      const plugins = valueOf(await api.plugins.retry({ kind, folder }), setError);
+      if (plugins) set({ plugins });
+    },
     async openSettings(page) {
       set({ view: 'settings', drawerOpen: false, ...(page && { settingsPage: page }) });
       const [diagnostics, accounts, kinds] = await Promise.all([api.diagnostics.list({}), api.accounts.list({}), api.accounts.kinds({})]);
