@@ -91,7 +91,7 @@ export function Conversation() {
     count: items.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ESTIMATED_HEIGHT,
-    getItemKey: (index) => items[index]!.key,
+    getItemKey: (index) => items[index]!.message.id,
     overscan: 10,
     paddingStart: PADDING,
     paddingEnd: PADDING,
@@ -112,13 +112,13 @@ export function Conversation() {
   // message at the end (or another conversation) scrolls to the end.
   useLayoutEffect(() => {
     const element = scroller.current;
-    const first = items[0]?.key;
-    const last = items.at(-1)?.key;
+    const first = items[0]?.message.id;
+    const last = items.at(-1)?.message.id;
     const before = shown.current;
     if (items.length && (last !== before.last || selected !== before.contact)) rows.scrollToIndex(items.length - 1, { align: 'end' });
     else if (element && before.first && first !== before.first) {
       // The item that was first is now further down by the height of the page put above it.
-      const index = items.findIndex((m) => m.key === before.first);
+      const index = items.findIndex((m) => m.message.id === before.first);
       const offset = index > 0 ? rows.getOffsetForIndex(index, 'start')?.[0] : undefined;
       if (offset !== undefined) rows.scrollToOffset(offset + before.scrollTop - PADDING);
     }
@@ -185,13 +185,19 @@ export function Conversation() {
             const item = items[row.index]!;
             return (
               <li
-                key={item.key}
+                key={item.message.id}
                 data-index={row.index}
                 ref={rows.measureElement}
-                className={item.kind === 'day' ? 'day-separator' : undefined}
+                aria-setsize={items.length}
+                aria-posinset={row.index + 1}
                 style={{ transform: `translateY(${row.start}px)` }}
               >
-                {item.kind === 'day' ? <span>{item.label}</span> : <Message message={item.message} first={item.first} last={item.last} />}
+                {item.day && (
+                  <p className="day-separator">
+                    <span>{item.day}</span>
+                  </p>
+                )}
+                <Message message={item.message} first={item.first} last={item.last} />
               </li>
             );
           })}

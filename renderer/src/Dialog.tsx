@@ -13,7 +13,8 @@ export function Dialog({ labelledBy, onClose, children, wide }: { labelledBy: st
   }, [onClose]);
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    box.current?.querySelector<HTMLElement>('[data-autofocus]')?.focus() ?? box.current?.querySelector<HTMLElement>(focusable)?.focus();
+    // The field or button marked to take focus (the safe answer, in a question), else the first one.
+    (box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? box.current?.querySelector<HTMLElement>(focusable))?.focus();
     return () => {
       // Back where the user was, if that is still in the page.
       if (opener?.isConnected) opener.focus();

@@ -163,7 +163,7 @@ test('a newcomer sets up an account and people through the window and chats', as
   await expect(page.locator('.contact:focus')).toHaveCount(1);
   const first = await page.locator('.contact:focus').getAttribute('data-index');
   await page.keyboard.press('ArrowDown');
-  expect(await page.locator('.contact:focus').getAttribute('data-index')).toBe(String(Number(first) + 1));
+  await expect(page.locator('.contact:focus')).toHaveAttribute('data-index', String(Number(first) + 1));
 
   // A phone-sized window: no sideways scrolling, the list is a drawer.
   await page.setViewportSize({ width: 360, height: 720 });

@@ -32,7 +32,7 @@ test('people and accounts are changed in Settings and the window follows at once
       accounts: { chat: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } },
       contacts: [
         { id: 'jane', name: 'Jane Doe', addresses: { chat: jane.jid } },
-        { id: 'jane-2', name: 'Jane  doe', addresses: {} },
+        { id: 'jane-2', name: 'jane doe', addresses: {} },
         { id: 'sam', name: 'Sam Green', addresses: {} },
       ],
     }),
@@ -44,8 +44,8 @@ test('people and accounts are changed in Settings and the window follows at once
   await expect(page.getByRole('button', { name: /^Jane Doe, Available/ })).toBeVisible();
 
   // A message in the second Jane's conversation, so that the merge has something to join.
-  await page.getByRole('button', { name: /^Jane {2}doe/ }).click();
-  const compose = page.getByRole('textbox', { name: /Message to Jane {2}doe/ });
+  await page.getByRole('button', { name: /^jane doe/ }).click();
+  const compose = page.getByRole('textbox', { name: 'Message to jane doe' });
   // Shift+Enter is a new line; Enter while an input method composes a word sends nothing.
   await compose.fill('Note to self');
   await compose.press('Shift+Enter');

@@ -37,13 +37,11 @@ describe('conversation layout', () => {
       [m('a', at(2026, 12, 1, 10, 0)), m('b', at(2026, 12, 1, 10, 2)), m('c', at(2026, 12, 1, 10, 3), 'out'), m('d', at(2026, 12, 2, 9, 0)), m('e', at(2026, 12, 2, 9, 30))],
       now,
     );
-    expect(items.map((i) => (i.kind === 'day' ? `[${i.label}]` : `${i.message.id}${i.first ? '<' : ''}${i.last ? '>' : ''}`))).toEqual([
-      '[Yesterday]',
-      'a<',
+    expect(items.map((i) => `${i.day ? `[${i.day}] ` : ''}${i.message.id}${i.first ? '<' : ''}${i.last ? '>' : ''}`)).toEqual([
+      '[Yesterday] a<',
       'b>',
       'c<>',
-      '[Today]',
-      'd<>', // a new day starts a new run
+      '[Today] d<>', // a new day starts a new run
       'e<>', // thirty minutes later is a new run
     ]);
   });

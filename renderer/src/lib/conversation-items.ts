@@ -1,26 +1,27 @@
-// A conversation as the window lays it out: a day separator before each new day, and runs of
-// messages grouped (same direction, a few minutes apart, same day), as Signal and Telegram do.
+// A conversation as the window lays it out: each message with the day separator above it when it
+// starts a new day, and whether it starts or ends a run (same direction, a few minutes apart, same
+// day), as Signal and Telegram group them. One item per message, so the list's positions are the
+// messages' own (a screen reader hears "message 3 of 100").
 import type { MessageView } from '../../../shared/domain';
 import { dayLabel, daysAgo } from './time';
 
 /** Messages this close, one way, read as one run. */
 export const RUN_GAP_MS = 5 * 60_000;
 
-export type ConversationItem =
-  | { readonly kind: 'day'; readonly key: string; readonly label: string }
-  | { readonly kind: 'message'; readonly key: string; readonly message: MessageView; readonly first: boolean; readonly last: boolean };
+export interface ConversationItem {
+  readonly message: MessageView;
+  /** The day separator's label, on the first message of each day. */
+  readonly day?: string;
+  readonly first: boolean;
+  readonly last: boolean;
+}
 
 export function conversationItems(messages: readonly MessageView[], now: number): ConversationItem[] {
-  const items: ConversationItem[] = [];
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i]!;
+  const joins = (a: MessageView | undefined, b: MessageView | undefined) =>
+    a !== undefined && b !== undefined && a.direction === b.direction && b.at - a.at < RUN_GAP_MS && daysAgo(a.at, now) === daysAgo(b.at, now);
+  return messages.map((message, i) => {
     const before = messages[i - 1];
-    const after = messages[i + 1];
     const newDay = !before || daysAgo(before.at, now) !== daysAgo(message.at, now);
-    if (newDay) items.push({ kind: 'day', key: `day:${message.id}`, label: dayLabel(message.at, now) });
-    const joins = (a: MessageView | undefined, b: MessageView | undefined) =>
-      a !== undefined && b !== undefined && a.direction === b.direction && b.at - a.at < RUN_GAP_MS && daysAgo(a.at, now) === daysAgo(b.at, now);
-    items.push({ kind: 'message', key: message.id, message, first: newDay || !joins(before, message), last: !joins(message, after) });
-  }
-  return items;
+    return { message, ...(newDay && { day: dayLabel(message.at, now) }), first: newDay || !joins(before, message), last: !joins(message, messages[i + 1]) };
+  });
 }
