@@ -209,6 +209,9 @@ export function DeliveryPage() {
     });
 
   return (
+    <>
+    {/* Outside the form: choosing whom to preview is not an edit to save. */}
+    <RoutePreviewPanel refresh={saves} />
     <form
       className="delivery-settings"
       aria-label="Delivery settings"
@@ -284,7 +287,7 @@ export function DeliveryPage() {
           {outcome.text}
         </p>
       )}
-      <RoutePreviewPanel refresh={saves} />
     </form>
+    </>
   );
 }
