@@ -5,6 +5,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AccountKindView } from '../../shared/domain';
 import type { AccountView } from '../../shared/views';
+import { FormButtons, FormOutcome, type Outcome } from './FormParts';
 import { useStore } from './store';
 
 /** A name for a new account of a kind that no account has yet: "xmpp", then "xmpp-2". */
@@ -39,7 +40,7 @@ export function AccountForm({
   const [picked, setPicked] = useState(kind?.kind ?? account?.kind ?? '');
   const [name, setName] = useState(account?.id ?? '');
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(account?.values ?? {}).map(([k, v]) => [k, String(v)])));
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>();
+  const [outcome, setOutcome] = useState<Outcome>();
   const [busy, setBusy] = useState(false);
   const formId = useId();
   const chosen = kind ?? kinds.find((k) => k.kind === (picked || kinds[0]?.kind));
@@ -106,21 +107,8 @@ export function AccountForm({
           {optional.map(field)}
         </details>
       )}
-      <div className="form-buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Checking…' : submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
-      {outcome && (
-        <p role={outcome.ok ? 'status' : 'alert'} className={outcome.ok ? 'saved' : 'refused'}>
-          {outcome.text}
-        </p>
-      )}
+      <FormButtons submit={busy ? 'Checking…' : submitLabel} disabled={busy} {...(onCancel && { onCancel })} />
+      <FormOutcome outcome={outcome} />
     </form>
   );
 }

@@ -12,12 +12,15 @@ import { useStore } from './store';
 import { totalUnread } from './lib/summaries';
 import { Welcome } from './Welcome';
 
-/** The theme on the root element: "light" or "dark" forces it; "system" leaves it to the media query. */
+/** The theme on the root element: the one chosen, or the system's, followed as it changes. */
 function useTheme() {
   const theme = useStore((s) => s.theme);
   useEffect(() => {
-    if (theme === 'system') delete document.documentElement.dataset.theme;
-    else document.documentElement.dataset.theme = theme;
+    const system = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => (document.documentElement.dataset.theme = theme === 'system' ? (system.matches ? 'dark' : 'light') : theme);
+    apply();
+    system.addEventListener('change', apply);
+    return () => system.removeEventListener('change', apply);
   }, [theme]);
 }
 

@@ -3,6 +3,7 @@
 // because this is where the user says how to reach someone; the list and the conversation never show them.
 import { useState, type FormEvent } from 'react';
 import type { PersonView } from '../../shared/views';
+import { FormButtons, FormOutcome } from './FormParts';
 import { useStore } from './store';
 
 export function PersonForm({
@@ -49,21 +50,8 @@ export function PersonForm({
           </label>
         ))}
       </fieldset>
-      <div className="form-buttons">
-        <button type="submit" className="primary" disabled={!name.trim()}>
-          {submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
-      {refused && (
-        <p role="alert" className="refused">
-          {refused}
-        </p>
-      )}
+      <FormButtons submit={submitLabel} disabled={!name.trim()} {...(onCancel && { onCancel })} />
+      <FormOutcome outcome={refused === undefined ? undefined : { ok: false, text: refused }} />
     </form>
   );
 }

@@ -11,6 +11,8 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   const folder = process.env.SWITCHBOARD_SCREENSHOTS;
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+    // The window follows the system's theme (its choice is "as the system" in these tests): wait for it.
+    await page.waitForFunction((theme) => document.documentElement.dataset.theme === theme, colorScheme);
     const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
     const serious = result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -4,6 +4,7 @@
 // saved whole; the core checks it and says what is wrong in words.
 import { useEffect, useState } from 'react';
 import type { DeliverySettingsView, RuleView, StepView } from '../../../shared/views';
+import { FormButtons, FormOutcome, type Outcome } from '../FormParts';
 import { useStore } from '../store';
 import type { DeliveryInput } from '../store/delivery';
 import { RoutePreviewPanel } from './RoutePreview';
@@ -189,7 +190,7 @@ export function DeliveryPage() {
   const load = useStore((s) => s.loadDeliverySettings);
   const save = useStore((s) => s.saveDeliverySettings);
   const [draft, setDraft] = useState<Draft>();
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
+  const [outcome, setOutcome] = useState<Outcome>();
   const [newName, setNewName] = useState<Record<string, string>>({});
   const [saves, setSaves] = useState(0);
   useEffect(() => {
@@ -274,19 +275,12 @@ export function DeliveryPage() {
         <span className="field-label">Tell me a message is still waiting after (minutes)</span>
         <input type="number" min={1} className="narrow" value={draft.waitNoticeMinutes} onChange={(e) => setDraft({ ...draft, waitNoticeMinutes: Number(e.target.value) })} />
       </label>
-      <div className="form-buttons">
-        <button type="submit" className="primary">
-          Save delivery settings
-        </button>
+      <FormButtons submit="Save delivery settings">
         <button type="button" onClick={() => (setDraft(draftOf(settings)), setOutcome(undefined))}>
           Undo changes
         </button>
-      </div>
-      {outcome && (
-        <p role={outcome.ok ? 'status' : 'alert'} className={outcome.ok ? 'saved' : 'refused'}>
-          {outcome.text}
-        </p>
-      )}
+      </FormButtons>
+      <FormOutcome outcome={outcome} />
     </form>
     </>
   );
