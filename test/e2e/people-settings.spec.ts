@@ -106,7 +106,11 @@ test('people and accounts are changed in Settings and the window follows at once
 
   // The theme, by hand: dark although the system is light.
   await page.emulateMedia({ colorScheme: 'light' });
+  await pages.getByRole('button', { name: 'Plugins' }).click();
+  await expect(page.getByText('None installed.')).toBeVisible();
+  await expectAccessible(page, 'settings-plugins');
   await pages.getByRole('button', { name: 'Appearance' }).click();
+  await expectAccessible(page, 'settings-appearance');
   await page.getByRole('radio', { name: 'Dark' }).check();
   expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe('dark');
   await page.reload();

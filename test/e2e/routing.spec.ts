@@ -9,6 +9,7 @@ import { startHostProcess, type HostProcess } from '../harness/host-process';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { startTcpProxy } from '../harness/tcp-proxy';
+import { expectAccessible } from './axe';
 import { expectNoLeaks, stopAfterTest } from './world';
 
 let server: ProsodyServer;
@@ -53,6 +54,9 @@ test('the sender decides before paging, retries, accepts a stranger and reads th
   const dialog = page.getByRole('dialog');
   await expect(dialog).toContainText('John Smith has not been reached yet. It is urgent.');
   await expectNoLeaks(page, { secrets });
+  // The question takes focus (Escape would answer no) and passes axe.
+  await expect(dialog.getByRole('button', { name: 'Yes, try it' })).toBeFocused();
+  await expectAccessible(page, 'ask-before-paging');
   expect(johnPager.received).toEqual([]);
   await dialog.getByRole('button', { name: 'Yes, try it' }).click();
   await johnPager.receive((b) => b === 'Meeting moved to 4');
