@@ -53,7 +53,7 @@ export const sendOutcome = z.union([
 export const accountProblems = z.array(text).max(20);
 
 export const status = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('active') }),
+  z.object({ state: z.literal('active'), activity: text.optional() }),
   z.object({ state: z.literal('connecting') }),
   z.object({ state: z.literal('inactive'), reason: text }),
 ]);
