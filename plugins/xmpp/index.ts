@@ -292,7 +292,7 @@ class XmppMechanism implements Mechanism {
         },
       );
       this.#caughtUp = true;
-      if (count) this.#ctx.log.info(`caught up ${count} messages from the archive`);
+      this.#ctx.log.info(`caught up ${count} messages from the archive`);
     } catch (error) {
       this.#ctx.log.warn(`catching up from the archive: ${explain(error)}`);
     } finally {
