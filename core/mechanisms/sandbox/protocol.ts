@@ -77,6 +77,7 @@ export const fromMechanismSandbox = z.discriminatedUnion('t', [
   }),
   z.object({ t: z.literal('suggest'), instance, person: z.object({ address, name: z.string().max(200).optional() }) }),
   z.object({ t: z.literal('receipt'), instance, messageId: z.string().max(200), level: z.enum(['delivered', 'read']) }),
+  z.object({ t: z.literal('caughtUpTo'), instance, serverId: z.string().min(1).max(200) }),
 ]);
 
 export type FromMechanismSandbox = z.output<typeof fromMechanismSandbox>;
