@@ -24,6 +24,7 @@ import { CoreEvents } from './events';
 import { InvalidInputError, NotFoundError, type Handlers } from './ipc/handlers';
 import { mechanismFolder } from './mechanisms/plugin-folder';
 import { MechanismRegistry } from './mechanisms/registry';
+import { ArchiveCursors } from './messages/archive-cursors';
 import { Inbox } from './messages/inbox';
 import { ReadMarkers } from './messages/read-markers';
 import { MessageStore } from './messages/store';
@@ -78,6 +79,7 @@ export function createCore(options: CoreOptions): Core {
   const kinds = new MechanismKinds(options.mechanisms);
   const db = openDatabase(options.dataDir);
   const store = new MessageStore(db);
+  const cursors = new ArchiveCursors(db);
   const managers = new DeliveryManagerStore(options.deliveryManagers);
 
   // Some parts call others made after them (the book tells the registry, the registry tells the
@@ -162,7 +164,8 @@ export function createCore(options: CoreOptions): Core {
       receipt(mechanism, messageId, level) {
         delivery.receipt(mechanism, messageId, level);
       },
-      lastServerId: (mechanism) => store.lastServerId(mechanism),
+      lastServerId: (mechanism) => cursors.get(mechanism) ?? store.lastServerId(mechanism),
+      caughtUpTo: (mechanism, serverId) => cursors.set(mechanism, serverId),
       readElsewhere(mechanism, address, ref) {
         const [contact] = book.directory.byAddress(mechanism, address);
         if (contact) markers.readElsewhere(contact.id, mechanism, ref);
@@ -181,6 +184,7 @@ export function createCore(options: CoreOptions): Core {
     setProblem,
     addressesOn: (id) => book.directory.addressesOn(id),
     started: (id) => book.reindex(id),
+    changed: (id) => cursors.forget(id),
     log,
   });
   // Made once the accounts are: whether the notice shows depends on the passwords they hold.

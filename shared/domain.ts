@@ -94,6 +94,8 @@ export interface MechanismView {
   readonly kind: string;
   readonly state: 'active' | 'connecting' | 'inactive';
   readonly reason?: string;
+  /** What an active account is busy with, in words for the user (catching up on an archive); absent when nothing. */
+  readonly activity?: string;
 }
 
 /** A kind of mechanism an account can be made for, with the fields its settings screen shows. */

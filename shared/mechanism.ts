@@ -3,13 +3,20 @@
 import type { PresenceShow } from './domain';
 
 export type MechanismStatus =
-  | { readonly state: 'active' }
+  /**
+   * `activity`: what it is busy with meanwhile, in words for the user ("Catching up on messages from
+   * while you were away: 150 so far"); reported again without it when done.
+   */
+  | { readonly state: 'active'; readonly activity?: string }
   /** `reason`: why the last try failed (the raw error is fine: the core puts it in plain words). */
   | { readonly state: 'connecting'; readonly reason?: string }
   | { readonly state: 'inactive'; readonly reason: string };
 
 /** The reason a status carries, if any. */
 export const reasonOf = (status: MechanismStatus): string | undefined => (status.state === 'active' ? undefined : status.reason);
+
+/** What an active mechanism says it is busy with, if anything. */
+export const activityOf = (status: MechanismStatus): string | undefined => (status.state === 'active' ? status.activity : undefined);
 
 /**
  * What a send of a message that may have gone before (`OutgoingMessage.resend`) found out:
@@ -90,10 +97,17 @@ export interface MechanismContext {
   presence(address: string, show: PresenceShow, status?: string): void;
   incoming(message: IncomingMessage): void;
   /**
-   * The newest id that this account's server gave a message the core holds from it (XMPP's stanza-id,
-   * which is its archive id): where catching up from the server's archive starts.
+   * Where catching up from the server's archive starts: the id this mechanism last named with
+   * `caughtUpTo` (kept across runs), or, where it never did, the newest id that this account's server
+   * gave a message the core holds from it (XMPP's stanza-id, which is its archive id).
    */
   lastServerId(): string | undefined;
+  /**
+   * The mechanism has stored (handed to `incoming`) everything its server's archive holds up to this
+   * id, the messages the user sent included: `lastServerId` says so from now on, without a scan of the
+   * history. Told after each page of a catch-up, and for each message that comes live once caught up.
+   */
+  caughtUpTo?(serverId: string): void;
   /** Offers someone from the account's own contact list (an XMPP roster) as a contact to add. */
   suggest(person: { readonly address: string; readonly name?: string }): void;
   /** The recipient's device confirmed a message we sent (a delivery receipt or a read marker). */

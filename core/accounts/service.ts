@@ -24,6 +24,8 @@ export interface AccountServiceOptions {
   readonly addressesOn: (mechanism: MechanismId) => readonly string[];
   /** An account started: its contacts' addresses are now spelled as its plugin spells them. */
   readonly started: (mechanism: MechanismId) => void;
+  /** An account was saved anew or removed: it may name another server or address now (its archive position is forgotten). */
+  readonly changed?: (mechanism: MechanismId) => void;
   readonly log: Logger;
 }
 
@@ -74,10 +76,10 @@ export class AccountService {
       }
       const running = views.get(id);
       const notStarted = this.#notStarted.get(id);
-      const state: Pick<MechanismView, 'state' | 'reason'> = !enabled
+      const state: Pick<MechanismView, 'state' | 'reason' | 'activity'> = !enabled
         ? { state: 'inactive', reason: TURNED_OFF }
         : running
-          ? { state: running.state, ...(running.reason !== undefined && { reason: running.reason }) }
+          ? { state: running.state, ...(running.reason !== undefined && { reason: running.reason }), ...(running.activity !== undefined && { activity: running.activity }) }
           : { state: 'inactive', reason: notStarted ?? 'Not started.' };
       return { id, kind, kindName: plugin?.displayName ?? kind, enabled, ...state, values, savedSecrets };
     });
@@ -147,6 +149,7 @@ export class AccountService {
     const stored = { plugin: kind, ...(!previous.enabled && { enabled: false }), ...sealAccount(account, plugin.accountFields, secrets) };
     settings.write({ ...settings.current, accounts: { ...settings.current.accounts, [id]: stored } });
     await registry.remove(id);
+    this.#o.changed?.(id);
     kinds.stopped(id);
     this.#notStarted.delete(id);
     if (previous.enabled) this.#start(id, stored);
@@ -172,6 +175,7 @@ export class AccountService {
     const { [id]: _removed, ...accounts } = settings.current.accounts;
     settings.write({ ...settings.current, accounts });
     await registry.remove(id);
+    this.#o.changed?.(id);
     kinds.stopped(id);
     this.#notStarted.delete(id);
     return registry.views();

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { MechanismId, MechanismView, PresenceShow } from '../../shared/domain';
 import type { IncomingMessage, Logger, Mechanism, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
-import { reasonOf } from '../../shared/mechanism';
+import { activityOf, reasonOf } from '../../shared/mechanism';
 import { onAbort } from '../abort';
 import { plainReason } from './plain-reason';
 
@@ -14,6 +14,8 @@ export interface RegistryHooks {
   receipt(mechanism: MechanismId, messageId: string, level: 'delivered' | 'read'): void;
   suggest(mechanism: MechanismId, person: { address: string; name?: string }): void;
   lastServerId(mechanism: MechanismId): string | undefined;
+  /** The mechanism has read its server's archive up to this id (see MechanismContext.caughtUpTo). */
+  caughtUpTo?(mechanism: MechanismId, serverId: string): void;
   /** The user read, on another device, what an address wrote up to the message the mechanism named `ref`. */
   readElsewhere?(mechanism: MechanismId, address: string, ref: string): void;
 }
@@ -23,7 +25,16 @@ interface Running {
   readonly plugin: MechanismPlugin;
   readonly instance: Mechanism;
   status: MechanismStatus;
+  /** When a change of its status was last told, and the telling of an activity's change held back till later. */
+  toldAt: number;
+  held?: NodeJS.Timeout;
 }
+
+/**
+ * A change of what an active mechanism says it is doing (a catch-up counting its pages) is told at
+ * most this often: each telling lists every account to the window again.
+ */
+export const ACTIVITY_EVERY_MS = 300;
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -71,6 +82,9 @@ export class MechanismRegistry {
         incoming: guard('incoming', (message: IncomingMessage) => this.#hooks.incoming(id, message)),
         suggest: guard('suggest', (person: { address: string; name?: string }) => this.#hooks.suggest(id, person)),
         receipt: guard('receipt', (messageId: string, level: 'delivered' | 'read') => this.#hooks.receipt(id, messageId, level)),
+        caughtUpTo: guard('caughtUpTo', (serverId: string) => {
+          if (typeof serverId === 'string' && serverId.length > 0 && serverId.length <= 200) this.#hooks.caughtUpTo?.(id, serverId);
+        }),
         readElsewhere: guard('readElsewhere', (address: string, ref: string) => this.#hooks.readElsewhere?.(id, String(address), String(ref))),
         lastServerId: () => {
           try {
@@ -86,7 +100,7 @@ export class MechanismRegistry {
       this.#hooks.status(id, { state: 'inactive', reason: plainReason(describe(error)) });
       return;
     }
-    self = { id, plugin, instance, status: { state: 'connecting' } };
+    self = { id, plugin, instance, status: { state: 'connecting' }, toldAt: 0 };
     this.#running.set(id, self);
     this.#hooks.status(id, { state: 'connecting' });
     this.#changes.emit('change');
@@ -106,9 +120,31 @@ export class MechanismRegistry {
     const plain = raw === undefined ? undefined : plainReason(raw);
     const status = plain === undefined ? reported : ({ ...reported, reason: plain } as MechanismStatus);
     if (raw !== undefined && plain !== raw) this.#log.info(`${id}: ${status.state}: ${raw}`);
+    const before = running.status;
+    const sameState = before.state === status.state && reasonOf(before) === plain;
+    if (sameState && activityOf(before) === activityOf(status)) return;
     running.status = status;
     this.#hooks.status(id, status);
+    if (sameState) return this.#tellActivity(running);
+    clearTimeout(running.held);
+    running.held = undefined;
+    this.#told(running);
+  }
+
+  #told(running: Running): void {
+    running.toldAt = Date.now();
     this.#changes.emit('change');
+  }
+
+  /** Tells a change of activity alone now, or once ACTIVITY_EVERY_MS has passed since the last telling (with the latest). */
+  #tellActivity(running: Running): void {
+    if (running.held) return;
+    const wait = running.toldAt + ACTIVITY_EVERY_MS - Date.now();
+    if (wait <= 0) return this.#told(running);
+    running.held = setTimeout(() => {
+      running.held = undefined;
+      if (this.#running.get(running.id) === running) this.#told(running);
+    }, wait);
   }
 
   /**
@@ -139,6 +175,7 @@ export class MechanismRegistry {
       kind: r.plugin.displayName,
       state: r.status.state,
       ...(reasonOf(r.status) !== undefined && { reason: reasonOf(r.status) }),
+      ...(activityOf(r.status) !== undefined && { activity: activityOf(r.status) }),
     }));
   }
 
@@ -160,6 +197,7 @@ export class MechanismRegistry {
     const running = this.#running.get(id);
     if (!running) return;
     this.#running.delete(id);
+    clearTimeout(running.held);
     this.#hooks.status(id, { state: 'inactive', reason: 'removed' });
     this.#changes.emit('change');
     await withTimeout(Promise.resolve().then(() => running.instance.stop()), graceMs, 'stop').catch((error: unknown) =>

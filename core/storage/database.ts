@@ -84,6 +84,12 @@ export const migrations: readonly string[] = [
    );
    CREATE INDEX incoming_refs_by_ref ON incoming_refs (mechanism, ref);
    CREATE INDEX incoming_refs_owed ON incoming_refs (owed) WHERE owed = 1;`,
+  // 9: how far each account's server archive has been read (its id of the last message read), so
+  //    that a sign-in's catch-up starts there without a scan of the history, past what the user sent too
+  `CREATE TABLE archive_cursors (
+     mechanism TEXT PRIMARY KEY,
+     server_id TEXT NOT NULL
+   );`,
 ];
 
 export function openDatabase(directory: string): Db {

@@ -29,9 +29,32 @@ export interface InboxOptions {
   readonly answered: (messageId: string) => void;
   /** The contacts' addresses on this mechanism: only their answers count as evidence. */
   readonly contacts: () => readonly string[];
+  /**
+   * Why the mailbox cannot be read now, in words for the user (the connection was lost, the password
+   * refused ...), and whether it is tried again; undefined once it is read again.
+   */
+  readonly trouble: (problem: { readonly words: string; readonly retrying: boolean } | undefined) => void;
+}
+
+/** Why signing in to the mailbox, or staying there, failed, in plain words (never imapflow's codes). */
+export function troubleWords(error: unknown): string {
+  const e = error as { authenticationFailed?: boolean; code?: string; message?: string; responseText?: string };
+  const text = `${e?.code ?? ''} ${e?.message ?? ''}`;
+  if (e?.authenticationFailed) return "the mail server refused the user name or password: check them in the account's settings";
+  if (/CERT|certificate|self[- ]signed/i.test(text)) return "the mail server's certificate cannot be trusted: check the IMAP server name and the CA certificate in the account's settings";
+  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(text)) return "the mail server cannot be found: check the IMAP server name in the account's settings";
+  if (/ECONNREFUSED/.test(text)) return 'the mail server does not answer';
+  if (/ETIMEDOUT|timeout|timed out/i.test(text)) return 'the mail server does not answer in time';
+  if (/NONEXISTENT|Mailbox doesn't exist|Unknown Mailbox/i.test(`${text} ${e?.responseText ?? ''}`)) return "the folder to read is not on the mail server: check it in the account's settings";
+  return 'the connection to the mail server was lost';
 }
 
 const MAX_BODY = 20_000;
+
+const describe = (error: unknown) => {
+  const e = error as { message?: string; responseText?: string; code?: string };
+  return [e?.message ?? String(error), e?.responseText, e?.code].filter(Boolean).join(': ');
+};
 /** The first time a mailbox is read: how far back, and how many mails at most. */
 const FIRST_DAYS = 30;
 const FIRST_MAX = 200;
@@ -126,7 +149,7 @@ export class ImapInbox {
     client.on('close', () => {
       if (this.#client !== client || this.#stopped) return;
       this.#client = undefined;
-      this.#retry('the connection closed');
+      this.#retry('the connection closed', 'the connection to the mail server was lost');
     });
     try {
       await client.connect();
@@ -146,17 +169,30 @@ export class ImapInbox {
         this.#at = { validity, uid: recent.length ? recent[0]! - 1 : Math.max(0, Number(box.uidNext) - 1) };
       }
       this.#backoff.reset();
+      this.#o.trouble(undefined);
       client.on('exists', () => this.#readNew(client));
       this.#readNew(client);
     } catch (error) {
-      await client.logout().catch(() => client.close());
-      this.#retry((error as Error).message);
+      if (this.#client === client) this.#client = undefined;
+      client.close();
+      if (this.#stopped) return;
+      const words = troubleWords(error);
+      // A refused password will not come right by itself (and trying it again and again may lock the
+      // account): it waits for the account to be saved again, or connected again by hand.
+      if ((error as { authenticationFailed?: boolean }).authenticationFailed) {
+        this.#o.log.warn(`cannot read the mailbox (${describe(error)}); not trying again`);
+        this.#o.trouble({ words, retrying: false });
+        return;
+      }
+      this.#retry(describe(error), words);
     }
   }
 
-  #retry(why: string): void {
+  /** Connects again after the back-off (1 s, doubling to a minute, jittered), saying meanwhile why. */
+  #retry(why: string, words: string): void {
     if (this.#stopped) return;
     this.#o.log.warn(`cannot read the mailbox (${why}); trying again later`);
+    this.#o.trouble({ words, retrying: true });
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.#connect(), this.#backoff.next());
   }

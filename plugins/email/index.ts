@@ -3,7 +3,8 @@
 // IMAP server set, it also reads the mailbox (inbox.ts): replies land in the person's conversation.
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
-import type { AccountField, Mechanism, MechanismContext, MechanismPlugin, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import type { AccountField, Mechanism, MechanismContext, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import { activityOf, reasonOf } from '../../shared/mechanism';
 import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
@@ -57,6 +58,11 @@ class EmailMechanism implements Mechanism {
   #inbox: ImapInbox | undefined;
   /** The last check failed: its reason is shown until one succeeds. */
   #failed = false;
+  /** What sending's check last found: the account's state. */
+  #sending: MechanismStatus = { state: 'connecting' };
+  /** Why the mailbox cannot be read now (see ImapInbox's trouble), if it cannot. */
+  #mailbox: { readonly words: string; readonly retrying: boolean } | undefined;
+  #reported: MechanismStatus | undefined;
 
   constructor(ctx: MechanismContext) {
     this.#ctx = ctx;
@@ -93,6 +99,10 @@ class EmailMechanism implements Mechanism {
         incoming: (message) => this.#ctx.incoming(message),
         answered: (messageId) => this.#ctx.receipt(messageId, 'delivered'),
         contacts: () => this.#ctx.addresses(),
+        trouble: (problem) => {
+          this.#mailbox = problem;
+          this.#report();
+        },
       });
       this.#inbox.start();
     }
@@ -108,26 +118,48 @@ class EmailMechanism implements Mechanism {
     clearTimeout(this.#timer);
     if (this.#stopped || !this.#transport) return;
     // The first check says "connecting"; a retry leaves the reason of the last failed one shown.
-    if (!this.#failed) this.#ctx.status({ state: 'connecting' });
+    if (!this.#failed) this.#status({ state: 'connecting' });
     try {
       await this.#transport.verify();
       this.#failed = false;
       this.#backoff.reset();
-      if (!this.#stopped) this.#ctx.status({ state: 'active' });
+      if (!this.#stopped) this.#status({ state: 'active' });
     } catch (error) {
       const { reason, final } = outcomeOf(error as SmtpError);
       if (this.#stopped) return;
       if (final) {
-        this.#ctx.status({ state: 'inactive', reason });
+        this.#status({ state: 'inactive', reason });
         return;
       }
       this.#ctx.log.warn(`cannot reach the server (${reason}); trying again later`);
       const code = (error as { code?: string }).code;
       this.#failed = true;
-      this.#ctx.status({ state: 'connecting', reason: code && !reason.includes(code) ? `${reason} (${code})` : reason });
+      this.#status({ state: 'connecting', reason: code && !reason.includes(code) ? `${reason} (${code})` : reason });
       // Back-off with full jitter, so that a server coming back is not met by every client at once.
       this.#timer = setTimeout(() => void this.#check(), this.#backoff.next());
     }
+  }
+
+  /** Sending's state, as its check found it. */
+  #status(sending: MechanismStatus): void {
+    this.#sending = sending;
+    this.#report();
+  }
+
+  /**
+   * The account's state is sending's: a mailbox that cannot be read does not keep messages from going
+   * out by e-mail. While sending works, what is wrong with reading replies is said beside it.
+   */
+  #report(): void {
+    const mailbox = this.#mailbox;
+    const status: MechanismStatus =
+      this.#sending.state === 'active' && mailbox
+        ? { state: 'active', activity: `Sending works, but replies cannot be read: ${mailbox.words}${mailbox.retrying ? '. Trying again.' : '.'}` }
+        : this.#sending;
+    const last = this.#reported;
+    if (last && last.state === status.state && reasonOf(last) === reasonOf(status) && activityOf(last) === activityOf(status)) return;
+    this.#reported = status;
+    this.#ctx.status(status);
   }
 
   async stop(): Promise<void> {
@@ -135,6 +167,8 @@ class EmailMechanism implements Mechanism {
     clearTimeout(this.#timer);
     this.#backoff.reset();
     this.#failed = false;
+    this.#mailbox = undefined;
+    this.#reported = undefined;
     this.#transport?.close();
     await this.#inbox?.stop();
     this.#inbox = undefined;

@@ -145,20 +145,28 @@ export class Archive {
   /**
    * Reads what the archive holds after the archive id `after` (the newest message the core holds from
    * this account) or, without one or when the archive no longer has it, since `since`; oldest first,
-   * page by page, each message handed to `each` with its archive id and the server's stamp. Returns
-   * how many there were; 0 where the server keeps no archive.
+   * page by page, each message handed to `each` with its archive id and the server's stamp. After each
+   * page `paged` is told how many so far, the archive id of the page's last result (where a later
+   * catch-up may start) and whether more pages follow. Returns how many there were; 0 where the server
+   * keeps no archive.
    */
-  async catchUp(from: { readonly after?: string; readonly since: number }, each: (message: Element, archiveId: string, stamp: number | undefined) => void): Promise<number> {
+  async catchUp(
+    from: { readonly after?: string; readonly since: number },
+    each: (message: Element, archiveId: string, stamp: number | undefined) => void,
+    paged?: (count: number, last: string | undefined, more: boolean) => void,
+  ): Promise<number> {
     if (!(await this.#isOffered())) return 0;
     let after = from.after;
     let fromStart = after === undefined;
     let count = 0;
     for (let page = 0; page < CATCH_UP_PAGES; page++) {
       const fields = fromStart ? [xml('field', { var: 'start' }, xml('value', {}, new Date(from.since).toISOString()))] : [];
+      let last: string | undefined;
       try {
         after = await this.#page(fields, after, (message, archiveId, stamp) => {
           if (!archiveId) return;
           count++;
+          last = archiveId;
           each(message, archiveId, stamp);
         });
       } catch (error) {
@@ -170,7 +178,9 @@ export class Archive {
         }
         throw error;
       }
-      if (after === undefined) break;
+      const more = after !== undefined && page + 1 < CATCH_UP_PAGES;
+      paged?.(count, last, more);
+      if (!more) break;
     }
     return count;
   }

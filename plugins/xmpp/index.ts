@@ -6,6 +6,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { z } from 'zod';
 import type { PresenceShow } from '../../shared/domain';
 import type { AccountField, Mechanism, MechanismContext, MechanismPlugin, MechanismStatus, OutgoingMessage, SendOutcome } from '../../shared/mechanism';
+import { activityOf, reasonOf } from '../../shared/mechanism';
 import { Backoff } from '../../shared/backoff';
 import { mechanismPlugin } from '../common/factories';
 import { parseAccount, readCaFile } from '../common/account';
@@ -94,8 +95,13 @@ class XmppMechanism implements Mechanism {
   readonly #awaitingAck = new Map<Element, (outcome: SendOutcome) => void>();
   #archive: Archive | undefined;
   #catchingUp = false;
-  /** The archive id of the last message this run read from the archive. */
+  /** The archive id of the last message this run read from the archive (or had live once caught up). */
   #caughtUpTo: string | undefined;
+  /**
+   * This session's catch-up has read the archive to its end: a message that comes live now is the
+   * archive's newest, and where the next catch-up may start.
+   */
+  #caughtUp = false;
 
   constructor(ctx: MechanismContext) {
     this.#ctx = ctx;
@@ -250,6 +256,7 @@ class XmppMechanism implements Mechanism {
       return;
     }
     this.#resources.clear();
+    this.#caughtUp = false; // what came while away is not read yet: live messages move nothing until it is
     this.#archive?.forget();
     await entity.send(xml('presence')).catch(() => undefined);
     await this.#subscribeToContacts(connection).catch((error: unknown) => this.#ctx.log.warn(`roster: ${explain(error)}`));
@@ -268,19 +275,36 @@ class XmppMechanism implements Mechanism {
     const archive = this.#archive;
     if (!archive || this.#catchingUp) return;
     this.#catchingUp = true;
+    this.#caughtUp = false;
     try {
-      // Where this run has caught up before (a reconnection), from there; else from what the core holds.
+      // Where this run has caught up before (a reconnection), from there; else where the core says
+      // (the position kept from the last run, or the newest message it holds from this account).
       const after = this.#caughtUpTo ?? this.#ctx.lastServerId();
-      const count = await archive.catchUp({ ...(after !== undefined && { after }), since: Date.now() - CATCH_UP_DAYS * 86_400_000 }, (message, archiveId, stamp) => {
-        this.#fromArchive(message, archiveId, stamp);
-        this.#caughtUpTo = archiveId;
-      });
-      if (count) this.#ctx.log.info(`caught up ${count} messages from the archive`);
+      const since = Date.now() - CATCH_UP_DAYS * 86_400_000;
+      const count = await archive.catchUp(
+        { ...(after !== undefined && { after }), since },
+        (message, archiveId, stamp) => this.#fromArchive(message, archiveId, stamp),
+        (sofar, last, more) => {
+          // The page's messages are stored (incoming is synchronous): a later catch-up starts after them.
+          if (last !== undefined) this.#advance(last);
+          // Only a catch-up of more than a page says so: one that ends at once would only flicker.
+          if (more && this.#online) this.#status({ state: 'active', activity: `Catching up on messages from while you were away: ${sofar} so far` });
+        },
+      );
+      this.#caughtUp = true;
+      this.#ctx.log.info(`caught up ${count} messages from the archive`);
     } catch (error) {
       this.#ctx.log.warn(`catching up from the archive: ${explain(error)}`);
     } finally {
       this.#catchingUp = false;
+      if (this.#online && activityOf(this.#reported ?? { state: 'active' }) !== undefined) this.#status({ state: 'active' });
     }
+  }
+
+  /** The archive has been read (and stored) up to this id: this run's next catch-up, and the core's, start there. */
+  #advance(archiveId: string): void {
+    this.#caughtUpTo = archiveId;
+    this.#ctx.caughtUpTo?.(archiveId);
   }
 
   /** A message from the account's own archive: said by a contact, or by the user on any device. */
@@ -422,6 +446,8 @@ class XmppMechanism implements Mechanism {
     const delay = stanza.getChild('delay', NS_DELAY);
     const stamp = delay && own && (delay.attrs.from === own || delay.attrs.from === own.split('@')[1]) ? Date.parse(delay.attrs.stamp ?? '') : NaN;
     this.#ctx.incoming({ ...said, from: bare, ...(!Number.isNaN(stamp) && { at: stamp }) });
+    // One the server held back (offline, delayed) may be older than what a catch-up read: not moved back to.
+    if (said.serverId && !delay && this.#caughtUp && !this.#catchingUp) this.#advance(said.serverId);
   }
 
   /** XEP-0184 receipts and XEP-0333 markers confirm messages we sent; only known contacts are believed. */
@@ -475,7 +501,7 @@ class XmppMechanism implements Mechanism {
   /** Reports a state once: a drop noticed by the socket and by the attempt under way is one drop. */
   #status(status: MechanismStatus): void {
     const last = this.#reported;
-    if (last?.state === status.state && (last as { reason?: string }).reason === (status as { reason?: string }).reason) return;
+    if (last?.state === status.state && reasonOf(last) === reasonOf(status) && activityOf(last) === activityOf(status)) return;
     this.#reported = status;
     this.#ctx.status(status);
   }

@@ -13,12 +13,15 @@ import { builtinDeliveryManagers, builtinMechanisms } from '../../plugins/builti
 import { eventNames, type EventName, type EventPayload, type RequestInput, type RequestName, type RequestResult } from '../../shared/contract';
 import type { ContactView, DeliveryFailure, Glyph, PresenceChange } from '../../shared/domain';
 import type { SettingsInput } from '../../shared/settings';
+import { firstMatch } from './wait';
 
 export interface CoreHarness {
   readonly core: Core;
   readonly dir: string;
   readonly notified: DeliveryFailure[];
   readonly logs: string[];
+  /** Resolves with the first line of the core's log (already written or to come) that matches. */
+  logged(match: RegExp, timeoutMs?: number): Promise<string>;
   readonly seen: { name: EventName; payload: unknown }[];
   call<K extends RequestName>(name: K, input: RequestInput<K>): Promise<RequestResult<K>>;
   /** Resolves with the first event (already seen or to come) of that name matching `match`. */
@@ -38,7 +41,10 @@ export function startCore(settings: SettingsInput, options: { dir?: string; sett
   const notified: DeliveryFailure[] = [];
   const seen: { name: EventName; payload: unknown }[] = [];
   const arrivals = new EventEmitter();
-  const line = (level: string) => (m: string) => void logs.push(`${level} ${m}`);
+  const line = (level: string) => (m: string) => {
+    logs.push(`${level} ${m}`);
+    arrivals.emit('log');
+  };
   const core = createCore({
     settings: confSettingsBackend(dir),
     dataDir: dir,
@@ -105,6 +111,7 @@ export function startCore(settings: SettingsInput, options: { dir?: string; sett
         }
       }
     },
+    logged: (match, timeoutMs = 30_000) => firstMatch(logs, (l) => match.test(l), arrivals, 'log', timeoutMs),
     stop: () => core.stop(),
   };
   return harness;

@@ -19,6 +19,10 @@ export interface ImapServer {
   readonly password: string;
   /** Puts a mail (RFC 5322 text) in the user's INBOX, as delivery would. */
   deliver(raw: string): Promise<void>;
+  /** Stops the server as an administrator's restart does (its clients are cut off), keeping its mail. */
+  halt(): Promise<void>;
+  /** Starts it again after `halt`, on the same port with the same mail. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,6 +110,8 @@ service imap-login {
         await client.logout();
       }
     },
+    halt: () => server.stop('SIGTERM'),
+    restart: () => server.start(),
     stop: () => server.stop('SIGTERM'),
   };
 }

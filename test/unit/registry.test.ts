@@ -1,8 +1,8 @@
 // The mechanism registry contains plugins that misbehave: one that throws when made or started, one
 // whose send never answers, one whose callbacks throw. The plugins here are written to misbehave;
 // they are the subject, not stand-ins for something real.
-import { describe, expect, it } from 'vitest';
-import { MechanismRegistry, type RegistryHooks } from '../../core/mechanisms/registry';
+import { describe, expect, it, vi } from 'vitest';
+import { ACTIVITY_EVERY_MS, MechanismRegistry, type RegistryHooks } from '../../core/mechanisms/registry';
 import type { MechanismContext, MechanismPlugin, MechanismStatus } from '../../shared/mechanism';
 
 function hooks() {
@@ -113,5 +113,33 @@ describe('MechanismRegistry', () => {
     ctx.status({ state: 'active' });
     expect(statuses.length).toBe(before);
     expect(await registry.send('x', 'a', { id: 'm', body: 'b' })).toMatchObject({ ok: false, final: false });
+  });
+
+  it('tells a change of what an active mechanism is doing a few times a second at most, ending with the latest', async () => {
+    vi.useFakeTimers();
+    try {
+      const { h } = hooks();
+      const registry = new MechanismRegistry(h, quiet);
+      let ctx!: MechanismContext;
+      registry.add('x', plugin((c) => ((ctx = c), { start: async () => c.status({ state: 'active' }), stop: async () => {}, send: async () => ({ ok: true, level: 'accepted' }) })), {}, () => []);
+      await vi.advanceTimersByTimeAsync(0);
+      const told: string[] = [];
+      registry.onChange(() => told.push(`${registry.views()[0]?.state} ${registry.views()[0]?.activity ?? ''}`.trim()));
+      vi.advanceTimersByTime(ACTIVITY_EVERY_MS);
+      for (let page = 1; page <= 10; page++) ctx.status({ state: 'active', activity: `${page * 100} so far` });
+      ctx.status({ state: 'active' });
+      expect(told).toEqual(['active 100 so far']);
+      vi.advanceTimersByTime(ACTIVITY_EVERY_MS);
+      // The pages between were never told; the end of the activity was.
+      expect(told).toEqual(['active 100 so far', 'active']);
+      // A change of state is told at once, and one of activity held back meanwhile is not told after it.
+      ctx.status({ state: 'active', activity: 'busy' });
+      ctx.status({ state: 'connecting', reason: 'the connection was lost' });
+      expect(told).toEqual(['active 100 so far', 'active', 'connecting']);
+      vi.advanceTimersByTime(ACTIVITY_EVERY_MS);
+      expect(told).toEqual(['active 100 so far', 'active', 'connecting']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -53,7 +53,7 @@ export const sendOutcome = z.union([
 export const accountProblems = z.array(text).max(20);
 
 export const status = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('active') }),
+  z.object({ state: z.literal('active'), activity: text.optional() }),
   z.object({ state: z.literal('connecting') }),
   z.object({ state: z.literal('inactive'), reason: text }),
 ]);
@@ -77,6 +77,7 @@ export const fromMechanismSandbox = z.discriminatedUnion('t', [
   }),
   z.object({ t: z.literal('suggest'), instance, person: z.object({ address, name: z.string().max(200).optional() }) }),
   z.object({ t: z.literal('receipt'), instance, messageId: z.string().max(200), level: z.enum(['delivered', 'read']) }),
+  z.object({ t: z.literal('caughtUpTo'), instance, serverId: z.string().min(1).max(200) }),
 ]);
 
 export type FromMechanismSandbox = z.output<typeof fromMechanismSandbox>;

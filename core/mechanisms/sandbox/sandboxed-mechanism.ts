@@ -163,6 +163,8 @@ export class SandboxedMechanismPlugin {
         return context.suggest(message.person);
       case 'receipt':
         return context.receipt(message.messageId, message.level);
+      case 'caughtUpTo':
+        return context.caughtUpTo?.(message.serverId);
       default:
         return;
     }

@@ -21,6 +21,11 @@ function contextFor(id, account, state) {
     presence: (address, show, status) => say('presence', { address, show, ...(typeof status === 'string' && { status }) }),
     incoming: (message) => say('incoming', { message }),
     lastServerId: () => state.lastServerId ?? undefined,
+    caughtUpTo: (serverId) => {
+      if (typeof serverId !== 'string') return;
+      state.lastServerId = serverId; // what lastServerId says from now on, as in the core
+      say('caughtUpTo', { serverId });
+    },
     suggest: (person) => say('suggest', { person }),
     receipt: (messageId, level) => say('receipt', { messageId, level }),
   };
