@@ -68,7 +68,7 @@ function AccountStep({ kind, onBack }: { kind: AccountKindView; onBack: () => vo
       {account && (
         <div className="connection" aria-live="polite">
           {connected ? (
-            <p className="saved">Connected.</p>
+            <p className="saved">Connected.{account.activity && ` ${account.activity}`}</p>
           ) : account.reason ? (
             <p className="refused" role="alert">
               {account.reason}

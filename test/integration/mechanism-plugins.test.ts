@@ -192,7 +192,7 @@ describe('mechanism plugins dropped into the folder', () => {
     const core = world();
     const folder = writePlugin(core, 'odd', `accountFields: [{ key: 'pin', label: 'PIN', kind: 'password', required: true }], create: () => ({})`);
     const state = await core.event('app:changed', (s) => s.problems.some((p) => p.includes(folder)));
-    expect(state.problems.find((p) => p.includes(folder))).toMatch(/^The mechanism plugin in .* could not be loaded: what it says of itself cannot be used: accountFields\.0\.kind: /);
+    expect(state.problems.find((p) => p.includes(folder))).toMatch(/^The mechanism plugin in .* could not be loaded: what it says of itself cannot be used: "kind" must be "text", "secret" or "number"/);
     expect(await core.call('plugins:list', {})).toEqual([{ kind: 'mechanism', folder: 'odd', state: 'not-loaded', problem: expect.stringContaining('could not be loaded') }]);
     expect((await core.call('accounts:kinds', {})).map((k) => k.kind)).not.toContain('odd');
   });

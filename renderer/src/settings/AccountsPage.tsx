@@ -31,6 +31,11 @@ function AccountCard({ account }: { account: AccountView }) {
           <Quoting>{account.reason}</Quoting>
         </p>
       )}
+      {account.activity && account.enabled && account.state === 'active' && (
+        <p className="muted" role="status">
+          <Quoting>{account.activity}</Quoting>
+        </p>
+      )}
       <div className="form-buttons">
         <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
           Change
