@@ -105,8 +105,8 @@ describe('ConversationSummaries', () => {
     const dir = temp();
     const db = openDatabase(dir);
     new MessageStore(db).add(msg({ contactId: 'jane' }));
-    // As a database of the version before: no marks, schema one step back; then opened again.
-    db.exec('DROP TABLE read_marks; DROP TABLE incoming_refs');
+    // As a database of the version before read marks (6): the tables of 7 and later dropped, then opened again.
+    db.exec('DROP TABLE read_marks; DROP TABLE incoming_refs; DROP TABLE archive_cursors');
     db.pragma('user_version = 6');
     db.close();
     const again = openDatabase(dir);
