@@ -18,8 +18,22 @@ const peers: Peer[] = [];
 
 test.afterEach(({}, testInfo) => stopAfterTest(testInfo, host, peers, server));
 
-test('people and accounts are changed in Settings and the window follows at once', async ({ page }) => {
+test('people and accounts are changed in Settings and the window follows at once', async ({ page, context }) => {
   test.setTimeout(180_000);
+  // Desktop notifications allowed, and each one the page shows recorded (Chromium's real Notification runs as well).
+  await context.grantPermissions(['notifications']);
+  await context.addInitScript(() => {
+    const Real = window.Notification;
+    const shown: { title: string; body: string }[] = [];
+    Object.defineProperty(window, 'shownNotifications', { value: shown });
+    class Recorded extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push({ title, body: options?.body ?? '' });
+      }
+    }
+    window.Notification = Recorded;
+  });
   const errors = pageErrors(page);
   server = await startProsody({ domain: 'people.switchboard.test' });
   const me = server.createAccount('me');
@@ -122,5 +136,18 @@ test('people and accounts are changed in Settings and the window follows at once
   await peer.say(me.jid, 'Got it');
   await expect(page.locator('.message-in', { hasText: 'Got it' })).toBeVisible();
   await expect(page.locator('.visually-hidden[aria-live]')).toHaveText('Message from Jane Doe: Got it');
+
+  // The window in the background (another window has focus: a headless browser has none, so the
+  // page is told so): a message shows a desktop notification and stays unread until the window is back.
+  await page.evaluate(() => Object.defineProperty(document, 'hasFocus', { value: () => false, configurable: true }));
+  await peer.say(me.jid, 'Are you there?');
+  await expect.poll(() => page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications)).toEqual([{ title: 'Jane Doe', body: 'Are you there?' }]);
+  const janeRow = list.getByRole('button', { name: /^Jane/ });
+  await expect(janeRow).toHaveAccessibleName(/1 unread/);
+  await page.evaluate(() => {
+    delete (document as { hasFocus?: unknown }).hasFocus;
+    window.dispatchEvent(new Event('focus'));
+  });
+  await expect(janeRow).not.toHaveAccessibleName(/unread/);
   expect(errors).toEqual([]);
 });
