@@ -147,6 +147,7 @@ test('a newcomer sets up an account and people through the window and chats', as
   await expect(page.getByRole('form', { name: 'Delivery settings' }).getByRole('status')).toContainText('Saved');
   await expect(preview.locator('.route-choice')).toContainText('Urgent');
   await expect(route).toContainText('Asks you first');
+  await preview.scrollIntoViewIfNeeded(); // the route in view for the screenshot
   await expectAccessible(page, 'settings-delivery');
   await page.getByRole('navigation', { name: 'Settings pages' }).getByRole('button', { name: 'Diagnostics' }).click();
   await expectAccessible(page, 'settings-diagnostics');
