@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startHostProcess, type HostProcess } from '../harness/host-process';
+import { connectIpc, startHostProcess, type HostProcess } from '../harness/host-process';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { expectAccessible } from './axe';
@@ -137,12 +137,21 @@ test('people and accounts are changed in Settings and the window follows at once
   await expect(page.locator('.message-in', { hasText: 'Got it' })).toBeVisible();
   await expect(page.locator('.visually-hidden[aria-live]')).toHaveText('Message from Jane Doe: Got it');
 
+  // Read at once, the conversation being open in a focused window (the core confirms it).
+  const janeRow = list.getByRole('button', { name: /^Jane/ });
+  await expect(janeRow).not.toHaveAccessibleName(/unread/);
+  const ipc = await connectIpc(host);
+  try {
+    await expect.poll(async () => (await ipc.call('conversations:summaries', {})).find((c) => c.contactId === 'jane')?.unread).toBe(0);
+  } finally {
+    ipc.close();
+  }
+
   // The window in the background (another window has focus: a headless browser has none, so the
   // page is told so): a message shows a desktop notification and stays unread until the window is back.
   await page.evaluate(() => Object.defineProperty(document, 'hasFocus', { value: () => false, configurable: true }));
   await peer.say(me.jid, 'Are you there?');
   await expect.poll(() => page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications)).toEqual([{ title: 'Jane Doe', body: 'Are you there?' }]);
-  const janeRow = list.getByRole('button', { name: /^Jane/ });
   await expect(janeRow).toHaveAccessibleName(/1 unread/);
   await page.evaluate(() => {
     delete (document as { hasFocus?: unknown }).hasFocus;
