@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView, NewPeopleView } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
 import { startDovecot, type ImapServer } from '../harness/dovecot';
+import { emailSettings, rawMail } from '../harness/mail-world';
 import { startSmtp, type SmtpServer } from '../harness/smtp';
 
 let imap: ImapServer;
@@ -23,32 +24,11 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-const mail = (headers: Record<string, string>, body: string) =>
-  `${Object.entries({ Date: new Date().toUTCString(), 'MIME-Version': '1.0', ...headers })
-    .map(([k, v]) => `${k}: ${v}`)
-    .join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`;
+const mail = rawMail;
 
 describe('e-mail in', () => {
   it('lands replies in the person’s conversation as text, takes them as proof of delivery, leaves bulk mail alone, and catches up after a restart', async () => {
-    // One login for sending and reading, as a provider's.
-    const settings = {
-      accounts: {
-        email: {
-          plugin: 'email',
-          address: 'me@example.test',
-          server: 'mail.switchboard.test',
-          host: smtp.host,
-          port: smtp.port,
-          user: smtp.user,
-          password: smtp.password,
-          caFile: smtp.caFile,
-          imapServer: 'imap.switchboard.test',
-          imapHost: imap.host,
-          imapPort: imap.port,
-        },
-      },
-      contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { email: 'jane@example.org' } }],
-    };
+    const settings = emailSettings(smtp, imap);
     const h = startCore(settings);
     cores.push(h);
     await h.event('mechanisms:changed', (views) => views.some((v) => v.id === 'email'));

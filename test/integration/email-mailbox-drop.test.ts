@@ -8,6 +8,7 @@ import type { MessageView } from '../../shared/domain';
 import type { AccountView } from '../../shared/views';
 import { startCore, type CoreHarness } from '../harness/core-harness';
 import { startDovecot, type ImapServer } from '../harness/dovecot';
+import { emailSettings, rawMail } from '../harness/mail-world';
 import { startSmtp, type SmtpServer } from '../harness/smtp';
 
 let smtp: SmtpServer;
@@ -23,29 +24,8 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-const mail = (headers: Record<string, string>, body: string) =>
-  `${Object.entries({ Date: new Date().toUTCString(), 'MIME-Version': '1.0', 'Content-Type': 'text/plain; charset=utf-8', ...headers })
-    .map(([k, v]) => `${k}: ${v}`)
-    .join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`;
-
-const settingsFor = (imap: ImapServer) => ({
-  accounts: {
-    email: {
-      plugin: 'email',
-      address: 'me@example.test',
-      server: 'mail.switchboard.test',
-      host: smtp.host,
-      port: smtp.port,
-      user: smtp.user,
-      password: smtp.password,
-      caFile: smtp.caFile,
-      imapServer: 'imap.switchboard.test',
-      imapHost: imap.host,
-      imapPort: imap.port,
-    },
-  },
-  contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { email: 'jane@example.org' } }],
-});
+const mail = (headers: Record<string, string>, body: string) => rawMail({ 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body);
+const settingsFor = (imap: ImapServer) => emailSettings(smtp, imap);
 
 const account = (accounts: AccountView[]) => accounts.find((a) => a.id === 'email');
 
