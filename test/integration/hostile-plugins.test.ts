@@ -1,7 +1,7 @@
 // Delivery-manager plugins written to hurt, dropped into the plugin folder while the app runs, each
 // in its sandboxed process: a busy loop at load and in deliver(), an unbounded allocation, a throw, a
 // promise that never settles, reading settings.json, opening a socket, starting a process, crashing
-// again and again. For each: the core goes on answering while the plugin misbehaves, the message ends
+// again and again, calling the API on after its folder was removed. For each: the core goes on answering while the plugin misbehaves, the message ends
 // delivered by the built-in manager (its diagnostics say why), no secret is read, and the problem
 // shown names the plugin. The plugins here are the subject: real code in real processes.
 import fs from 'node:fs';
@@ -193,6 +193,25 @@ describe('hostile delivery-manager plugins', () => {
     expect(views.find((p) => p.folder === 'crashy')).toEqual({ kind: 'delivery-manager', folder: 'crashy', name: 'crashy', displayName: 'Plugin crashy', state: 'running' });
     expect((await core.call('delivery:managers', {})).map((m) => m.id)).toContain('crashy');
     await expect(core.call('plugins:retry', { kind: 'delivery-manager', folder: 'nope' })).rejects.toThrow(/There is no plugin folder "nope"/);
+  });
+
+  it('removed while it goes on calling the API: its message is delivered once by the built-in manager, and nothing it does after counts', async () => {
+    const core = await world();
+    // It calls the job's API without end, ten times a second, and would send if it ever stopped.
+    await drop(core, 'clinging', `job.log.info('clinging on'); for (;;) { await new Promise((r) => setTimeout(r, 100)); job.policy(); job.presence('im'); job.expired(); }`);
+    const sent = await core.call('messages:send', { contactId: 'jane', body: 'through a removed plugin', priority: 'normal', manager: 'clinging' });
+    await core.logged(/clinging on/);
+    const gone = nextEvent(core, 'delivery:managersChanged', (list) => !list.some((m) => m.id === 'clinging'));
+    fs.rmSync(path.join(core.dir, 'delivery-managers', 'clinging'), { recursive: true });
+    await gone;
+    const ended = await finished(core, sent.id);
+    expect(reached(ended)).toBe(true);
+    expect(ended.manager).toBe('sequential');
+    await jane.receive((b) => b === 'through a removed plugin');
+    // Its process was stopped with its folder: it is listed nowhere, and the core answers.
+    expect((await core.call('plugins:list', {})).some((p) => p.folder === 'clinging')).toBe(false);
+    await jane.ping();
+    expect(jane.received.filter((m) => m.body === 'through a removed plugin')).toHaveLength(1);
   });
 
   it('edited while messages are being sent through it: none lost, none failed', async () => {
