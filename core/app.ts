@@ -79,7 +79,7 @@ export function createCore(options: CoreOptions): Core {
   const kinds = new MechanismKinds(options.mechanisms);
   const db = openDatabase(options.dataDir);
   const store = new MessageStore(db);
-  const cursors = new ArchiveCursors(db);
+  const cursors = new ArchiveCursors(db, (write) => store.evidence(write));
   const managers = new DeliveryManagerStore(options.deliveryManagers);
 
   // Some parts call others made after them (the book tells the registry, the registry tells the
@@ -102,6 +102,7 @@ export function createCore(options: CoreOptions): Core {
   const newPeople = new NewPeople(strangers, book, store, events);
   const markers = new ReadMarkers({
     db,
+    inTurn: (write) => store.evidence(write),
     enabled: () => settings.current.profile.sendReadMarkers,
     send: (mechanism, address, ref) => registry.markDisplayed(mechanism, address, ref),
     readUpTo: (contactId, at) => summaries.readUpTo(contactId, at),

@@ -7,9 +7,12 @@ import { preparedStatements, type Db } from '../storage/database';
 
 export class ArchiveCursors {
   readonly #sql: ReturnType<typeof preparedStatements>;
+  readonly #inTurn: (write: () => void) => void;
 
-  constructor(db: Db) {
+  /** `inTurn` runs a write in the store's turn transaction (MessageStore.evidence): a live message moves the cursor without a commit of its own. */
+  constructor(db: Db, inTurn: (write: () => void) => void = (write) => write()) {
     this.#sql = preparedStatements(db);
+    this.#inTurn = inTurn;
   }
 
   /** Where the mechanism last said it had read its archive to; undefined where it never said. */
@@ -19,7 +22,7 @@ export class ArchiveCursors {
   }
 
   set(mechanism: MechanismId, serverId: string): void {
-    this.#sql('INSERT INTO archive_cursors (mechanism, server_id) VALUES (?, ?) ON CONFLICT (mechanism) DO UPDATE SET server_id = excluded.server_id').run(mechanism, serverId);
+    this.#inTurn(() => this.#sql('INSERT INTO archive_cursors (mechanism, server_id) VALUES (?, ?) ON CONFLICT (mechanism) DO UPDATE SET server_id = excluded.server_id').run(mechanism, serverId));
   }
 
   /** The account now names another (or no) archive: its next catch-up starts from the messages held. */

@@ -35,6 +35,8 @@ export function newestPerSender(owed: readonly OwedMarker[]): OwedMarker[] {
 
 export interface ReadMarkersDeps {
   readonly db: Db;
+  /** Runs a write in the store's turn transaction (MessageStore.evidence): no commit of its own per message. */
+  readonly inTurn: (write: () => void) => void;
   /** Whether read markers are sent (the profile's `sendReadMarkers`). */
   readonly enabled: () => boolean;
   /** Sends one marker through the mechanism; false when it could not (not connected, no markers there). */
@@ -55,13 +57,16 @@ export class ReadMarkers {
 
   /** A message was kept as `messageId`: its mechanism's name for it, and whether a marker is owed for it. */
   noteIncoming(messageId: string, mechanism: MechanismId, message: IncomingMessage): void {
-    if (typeof message.ref !== 'string' || !message.ref) return;
-    this.#sql('INSERT OR IGNORE INTO incoming_refs (message_id, mechanism, address, ref, owed) VALUES (?, ?, ?, ?, ?)').run(
-      messageId,
-      mechanism,
-      String(message.from),
-      message.ref.slice(0, MAX_REF),
-      message.markable === true ? 1 : 0,
+    const ref = message.ref;
+    if (typeof ref !== 'string' || !ref) return;
+    this.#deps.inTurn(() =>
+      this.#sql('INSERT OR IGNORE INTO incoming_refs (message_id, mechanism, address, ref, owed) VALUES (?, ?, ?, ?, ?)').run(
+        messageId,
+        mechanism,
+        String(message.from),
+        ref.slice(0, MAX_REF),
+        message.markable === true ? 1 : 0,
+      ),
     );
   }
 

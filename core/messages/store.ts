@@ -120,6 +120,15 @@ export class MessageStore {
   }
 
   /**
+   * Evidence written by another part on this connection (a message's name on its server, how far an
+   * archive was read): in the turn's transaction, unsynced, so that a message received costs one
+   * synced commit however many such notes follow it.
+   */
+  evidence(write: () => void): void {
+    this.#gathered(write);
+  }
+
+  /**
    * Runs `tell` once what was written so far is committed (at once when nothing waits for a commit):
    * the window is told only what is kept, so that a crash never takes back a state it was shown. A
    * commit that fails tells nothing.

@@ -38,6 +38,7 @@ describe('ReadMarkers', () => {
     const state = { sendWorks: options.sendWorks ?? true };
     const markers = new ReadMarkers({
       db,
+      inTurn: (write) => store.evidence(write),
       enabled: () => options.enabled ?? true,
       send: async (mechanism, address, ref) => (state.sendWorks ? (sent.push(`${mechanism} ${address} ${ref}`), true) : false),
       readUpTo: (contactId, at) => summaries.readUpTo(contactId, at),
