@@ -11,6 +11,7 @@ import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { makeCertificates } from '../harness/certs';
 import { standInKeychain } from '../harness/stand-in-keychain';
 import { ensureTestCa } from '../harness/test-ca';
+import { xmppAccount } from '../harness/xmpp-world';
 
 let server: ProsodyServer;
 const cores: CoreHarness[] = [];
@@ -65,7 +66,7 @@ const active = (h: CoreHarness, id: string) => h.event('mechanisms:changed', (li
 describe('accounts', () => {
   it('seals a password found in clear, and still signs in with it', async () => {
     const me = server.createAccount('me');
-    const h = startCore({ accounts: { im: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } } }, { secrets: standInKeychain() });
+    const h = startCore({ accounts: { im: xmppAccount(server, me) } }, { secrets: standInKeychain() });
     cores.push(h);
     await active(h, 'im');
     const file = fileOf(h);
@@ -159,7 +160,7 @@ describe('accounts', () => {
 
   it('leaves passwords as written where there is no keychain (the browser host)', async () => {
     const me = server.createAccount('me');
-    const h = startCore({ accounts: { im: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } } });
+    const h = startCore({ accounts: { im: xmppAccount(server, me) } });
     cores.push(h);
     await active(h, 'im');
     expect(JSON.parse(fileOf(h)).accounts.im.password).toBe(me.password);

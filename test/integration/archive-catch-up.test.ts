@@ -6,9 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
-import { startPeer, type Peer } from '../harness/peer';
+import type { Peer } from '../harness/peer';
 import { startEjabberd, type XmppServer } from '../harness/ejabberd';
 import { startProsody } from '../harness/prosody';
+import { joinPeer, xmppAccount } from '../harness/xmpp-world';
 
 let server: XmppServer;
 const peers: Peer[] = [];
@@ -19,11 +20,7 @@ afterAll(async () => {
   for (const core of cores) await core.stop().catch(() => undefined);
 });
 
-async function peer(account: { jid: string; password: string }, resource?: string): Promise<Peer> {
-  const p = await startPeer({ service: server.service, domain: server.domain, ...account, ...(resource && { resource }) });
-  peers.push(p);
-  return p;
-}
+const peer = (account: { jid: string; password: string }, resource?: string): Promise<Peer> => joinPeer(server, peers, account, resource);
 
 const servers: [string, () => Promise<XmppServer>][] = [
   ['Prosody', () => startProsody({ domain: 'archive.switchboard.test' })],
@@ -42,7 +39,7 @@ describe.each(servers)('catching up from the archive, on %s', (_name, start) => 
     const me = server.createAccount('me');
     const jane = await peer(server.createAccount('jane'));
     const settings = {
-      accounts: { im: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } },
+      accounts: { im: xmppAccount(server, me) },
       contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { im: jane.jid } }],
     };
     const first = startCore(settings);

@@ -7,9 +7,10 @@ import type { MessageView } from '../../shared/domain';
 import type { AccountView } from '../../shared/views';
 import { ACTIVITY_EVERY_MS } from '../../core/mechanisms/registry';
 import { startCore, type CoreHarness } from '../harness/core-harness';
-import { startPeer, type Peer } from '../harness/peer';
+import type { Peer } from '../harness/peer';
 import { startProsody } from '../harness/prosody';
 import type { XmppServer } from '../harness/ejabberd';
+import { joinPeer, xmppAccount } from '../harness/xmpp-world';
 
 const AWAY = 300;
 let server: XmppServer;
@@ -25,11 +26,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function peer(account: { jid: string; password: string }, resource?: string): Promise<Peer> {
-  const p = await startPeer({ service: server.service, domain: server.domain, ...account, ...(resource && { resource }) });
-  peers.push(p);
-  return p;
-}
+const peer = (account: { jid: string; password: string }, resource?: string): Promise<Peer> => joinPeer(server, peers, account, resource);
 
 const im = (accounts: AccountView[]) => accounts.find((a) => a.id === 'im');
 const catchingUp = /^Catching up on messages from while you were away: \d+ so far$/;
@@ -38,7 +35,7 @@ it('says it is catching up while it reads a big archive, stops saying so after, 
   const me = server.createAccount('me');
   const jane = await peer(server.createAccount('jane'));
   const settings = {
-    accounts: { im: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } },
+    accounts: { im: xmppAccount(server, me) },
     contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { im: jane.jid } }],
   };
   const run = (): CoreHarness => {

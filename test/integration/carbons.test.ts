@@ -7,9 +7,10 @@ import { xml } from '@xmpp/client';
 import { WRITTEN_ELSEWHERE } from '../../core/messages/inbox';
 import type { MessageView } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
-import { startPeer, type Peer } from '../harness/peer';
+import type { Peer } from '../harness/peer';
 import type { XmppServer } from '../harness/ejabberd';
 import { startProsody } from '../harness/prosody';
+import { joinPeer, xmppAccount } from '../harness/xmpp-world';
 
 let server: XmppServer;
 let h: CoreHarness | undefined;
@@ -21,11 +22,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function peer(account: { jid: string; password: string }, resource?: string): Promise<Peer> {
-  const p = await startPeer({ service: server.service, domain: server.domain, ...account, ...(resource && { resource }) });
-  peers.push(p);
-  return p;
-}
+const peer = (account: { jid: string; password: string }, resource?: string): Promise<Peer> => joinPeer(server, peers, account, resource);
 
 // Prosody only: Debian 12's ejabberd (23.01) ships without mod_carbons.
 const servers: [string, () => Promise<XmppServer>][] = [['Prosody', () => startProsody({ domain: 'carbons.switchboard.test' })]];
@@ -42,7 +39,7 @@ describe.each(servers)('messages from the user’s other devices, on %s', (_name
     const me = server.createAccount('me');
     const jane = await peer(server.createAccount('jane'));
     h = startCore({
-      accounts: { im: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } },
+      accounts: { im: xmppAccount(server, me) },
       contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { im: jane.jid } }],
     });
     await h.event('mechanisms:changed', (views) => views.some((v) => v.id === 'im' && v.state === 'active'));

@@ -13,6 +13,7 @@ import type { MessageView } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
+import { xmppAccount } from '../harness/xmpp-world';
 
 let server: ProsodyServer;
 let jane: Peer;
@@ -39,7 +40,7 @@ async function world(): Promise<CoreHarness> {
   password = me.password;
   h = startCore(
     {
-      accounts: { im: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } },
+      accounts: { im: xmppAccount(server, me) },
       contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { im: jane.jid } }],
     },
     // Short deadlines, so that the watchdog's work shows within a test; the defaults are 10 s and 128 MB.

@@ -10,6 +10,7 @@ import { startCore, type CoreHarness } from '../harness/core-harness';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { writeRoster } from '../harness/roster';
+import { xmppAccount } from '../harness/xmpp-world';
 
 let server: ProsodyServer;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const account = (me: { jid: string; password: string }) => ({ im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } });
+const account = (me: { jid: string; password: string }) => ({ im1: xmppAccount(server, me) });
 const connected = (h: CoreHarness) => h.event('mechanisms:changed', (list) => list.some((m) => m.id === 'im1' && m.state === 'active'));
 /** The settings as the core left them, to start it again over the same folder. */
 const savedSettings = (h: CoreHarness) => JSON.parse(fs.readFileSync(path.join(h.dir, 'settings.json'), 'utf8')) as SettingsInput;

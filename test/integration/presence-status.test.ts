@@ -6,6 +6,7 @@ import type { PresenceChange } from '../../shared/domain';
 import { startCore, type CoreHarness } from '../harness/core-harness';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
+import { xmppAccount } from '../harness/xmpp-world';
 
 let server: ProsodyServer;
 let h: CoreHarness;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   const me = server.createAccount('me');
   janeAccount = server.createAccount('jane');
   h = startCore({
-    accounts: { im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } },
+    accounts: { im1: xmppAccount(server, me) },
     contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { im1: janeAccount.jid } }],
   });
   jane = await startPeer({ service: server.service, domain: server.domain, ...janeAccount });

@@ -7,9 +7,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../shared/domain';
 import type { SettingsInput } from '../../shared/settings';
 import { startCore, type CoreHarness } from '../harness/core-harness';
-import { startPeer, type Peer } from '../harness/peer';
+import type { Peer } from '../harness/peer';
 import type { XmppServer } from '../harness/ejabberd';
 import { startProsody } from '../harness/prosody';
+import { joinPeer, xmppAccount } from '../harness/xmpp-world';
 
 let server: XmppServer;
 const cores: CoreHarness[] = [];
@@ -20,11 +21,7 @@ afterEach(async () => {
   for (const core of cores.splice(0)) await core.stop().catch(() => undefined);
 });
 
-async function peer(account: { jid: string; password: string }, resource?: string): Promise<Peer> {
-  const p = await startPeer({ service: server.service, domain: server.domain, ...account, ...(resource && { resource }) });
-  peers.push(p);
-  return p;
-}
+const peer = (account: { jid: string; password: string }, resource?: string): Promise<Peer> => joinPeer(server, peers, account, resource);
 
 function core(settings: SettingsInput, dir?: string): CoreHarness {
   const h = startCore(settings, dir ? { dir } : {});
@@ -41,7 +38,7 @@ async function world(profile: SettingsInput['profile'] = {}) {
   const jane = await peer(server.createAccount('jane'));
   const settings: SettingsInput = {
     profile,
-    accounts: { im: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } },
+    accounts: { im: xmppAccount(server, me) },
     contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { im: jane.jid } }],
   };
   const h = core(settings);

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCore, type CoreHarness } from '../harness/core-harness';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { standInKeychain } from '../harness/stand-in-keychain';
+import { xmppAccount } from '../harness/xmpp-world';
 
 let server: ProsodyServer;
 const cores: CoreHarness[] = [];
@@ -30,7 +31,7 @@ describe('a settings file with one bad contact and one bad account', () => {
     ];
     const settings = {
       accounts: {
-        im: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile },
+        im: xmppAccount(server, me),
         broken: { plugin: 'xmpp', password: 'x' },
       },
       contacts,

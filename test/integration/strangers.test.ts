@@ -8,6 +8,7 @@ import { startCore } from '../harness/core-harness';
 import { startPeer, type Peer } from '../harness/peer';
 import { startProsody, type ProsodyServer } from '../harness/prosody';
 import { writeRoster } from '../harness/roster';
+import { xmppAccount } from '../harness/xmpp-world';
 
 let server: ProsodyServer;
 beforeAll(async () => {
@@ -20,7 +21,7 @@ it('a stranger sending 300 messages at once: a few kept, the request stays, a co
   const janeAccount = server.createAccount('jane');
   const pestAccount = server.createAccount('pest');
   const h = startCore({
-    accounts: { im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } },
+    accounts: { im1: xmppAccount(server, me) },
     contacts: [{ id: 'jane', name: 'Jane Doe', addresses: { im1: janeAccount.jid } }],
   });
   const peers: Peer[] = [];
@@ -71,7 +72,7 @@ it('a stranger sending 300 messages at once: a few kept, the request stays, a co
 it('someone accepted as a contact while the app runs shows their presence at once, without a reconnect', async () => {
   const me = server.createAccount('me');
   const newcomerAccount = server.createAccount('newcomer');
-  const h = startCore({ accounts: { im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } }, contacts: [] });
+  const h = startCore({ accounts: { im1: xmppAccount(server, me) }, contacts: [] });
   const newcomer = await startPeer({ service: server.service, domain: server.domain, ...newcomerAccount });
   try {
     await h.event('mechanisms:changed', (list) => list.some((m) => m.id === 'im1' && m.state === 'active'));
@@ -92,7 +93,7 @@ it('an account whose roster holds 2,000 people: all offered as new people, the w
   const me = server.createAccount('me');
   const people = Array.from({ length: 2000 }, (_, i) => ({ jid: `person${i}@${server.domain}`, name: `Person ${i}` }));
   writeRoster(server, me.jid, people);
-  const h = startCore({ accounts: { im1: { plugin: 'xmpp', jid: me.jid, password: me.password, service: server.service, caFile: server.caFile } }, contacts: [] });
+  const h = startCore({ accounts: { im1: xmppAccount(server, me) }, contacts: [] });
   try {
     const last = await h.event('strangers:changed', (list) => list.total === people.length, 30_000);
     expect(last.people, 'a screenful, not two thousand').toHaveLength(NEW_PEOPLE_SHOWN);
